@@ -1,0 +1,203 @@
+package io.krustlet.core;
+
+import io.krustlet.api.ContainerRuntime;
+import io.krustlet.core.config.KubeletConfig;
+import io.krustlet.core.config.KubeletSettings;
+import io.krustlet.core.lifecycle.PodWorker;
+import io.krustlet.core.lifecycle.PodWorkers;
+import io.krustlet.core.lifecycle.RuntimeContainerLauncher;
+import io.krustlet.core.lifecycle.SystemTimers;
+import io.krustlet.core.logs.ContainerLogs;
+import io.krustlet.core.modules.LocalModuleResolver;
+import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.runtime.RuntimeRegistry;
+import io.krustlet.core.standalone.StaticPodSource;
+import io.krustlet.core.status.ContainerStatus;
+import io.krustlet.core.status.KubeletPods;
+import io.krustlet.core.status.PodSnapshot;
+import io.krustlet.core.status.PodStatusListener;
+import io.krustlet.core.volumes.VolumeManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kubelet: owns the pod workers, tracks runtime providers through a dynamic reference and
+ * feeds static pods from the manifest folder. A configuration change restarts it (pods are
+ * stopped gracefully and started again with the new settings).
+ */
+@Component(configurationPid = KubeletConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = KubeletPods.class, immediate = true)
+@Designate(ocd = KubeletConfig.class)
+public final class Kubelet implements KubeletPods {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
+    private static final Duration SHUTDOWN_GRACE_CAP = Duration.ofSeconds(30);
+
+    private final RuntimeRegistry runtimes = new RuntimeRegistry();
+    private KubeletSettings settings;
+    private SystemTimers timers;
+    private ContainerLogs logs;
+    private PodWorkers pods;
+    private StaticPodSource staticPods;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRuntime(ContainerRuntime runtime, Map<String, Object> properties) {
+        runtimes.add(runtime, properties);
+    }
+
+    void unbindRuntime(ContainerRuntime runtime, Map<String, Object> properties) {
+        runtimes.remove(runtime, properties);
+    }
+
+    @Activate
+    void activate(KubeletConfig config) throws IOException {
+        try {
+            settings = KubeletSettings.from(config, System.getenv(), systemProperties());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Invalid kubelet configuration: {}", e.getMessage());
+            throw e;
+        }
+        Files.createDirectories(settings.dataDir());
+        timers = new SystemTimers();
+        logs = new ContainerLogs(settings.dataDir().resolve("logs"), settings.containerLogMaxSize(),
+                settings.containerLogMaxFiles());
+        var launcher = new RuntimeContainerLauncher(
+                new LocalModuleResolver(settings.allowLocalModules(), settings.localModuleRoot()),
+                new VolumeManager(settings.dataDir().resolve("pods")), logs);
+        pods = new PodWorkers((pod, publisher) -> new PodWorker(pod, runtimeOf(pod), timers, runtimes::find,
+                launcher, publisher));
+        pods.addListener(new PodPhaseLogger());
+        runtimes.addListener(pods);
+        LOG.info("Kubelet {} starting in standalone mode (data {}, runtimes present: {})", settings.nodeName(),
+                settings.dataDir(), runtimes.runtimes());
+        staticPods = new StaticPodSource(settings.podManifestPath(), settings.nodeName(),
+                this::admitStaticPods, settings.manifestRescan());
+        staticPods.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (staticPods != null) {
+            staticPods.close();
+        }
+        if (pods != null) {
+            runtimes.removeListener(pods);
+            LOG.info("Kubelet stopping: stopping {} pods", pods.size());
+            try {
+                pods.stopAll(SHUTDOWN_GRACE_CAP).toCompletableFuture()
+                        .get(SHUTDOWN_GRACE_CAP.toSeconds() + 5, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("Some pods did not stop within {}s", SHUTDOWN_GRACE_CAP.toSeconds());
+            } catch (Exception e) {
+                LOG.warn("Stopping pods failed", e);
+            }
+        }
+        if (timers != null) {
+            timers.close();
+        }
+    }
+
+    private void admitStaticPods(List<PodDefinition> desired) {
+        List<PodDefinition> admitted = desired;
+        if (desired.size() > settings.maxPods()) {
+            LOG.error("{} static pods exceed maxPods={}; running the first {}", desired.size(), settings.maxPods(),
+                    settings.maxPods());
+            admitted = desired.subList(0, settings.maxPods());
+        }
+        pods.reconcile(StaticPodSource.SOURCE, admitted);
+    }
+
+    private String runtimeOf(PodDefinition pod) {
+        return pod.runtimeClassName() == null ? settings.defaultRuntime() : pod.runtimeClassName();
+    }
+
+    private static Map<String, String> systemProperties() {
+        Map<String, String> props = new HashMap<>();
+        System.getProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
+        return props;
+    }
+
+    // ---- KubeletPods ----
+
+    @Override
+    public String nodeName() {
+        return settings.nodeName();
+    }
+
+    @Override
+    public List<PodSnapshot> pods() {
+        return pods.snapshots();
+    }
+
+    @Override
+    public Optional<PodSnapshot> pod(String namespace, String name) {
+        return pods.find(namespace, name);
+    }
+
+    @Override
+    public Optional<Path> logFile(String namespace, String pod, String container, boolean previous) {
+        return pods.find(namespace, pod).flatMap(p -> p.status().container(container)
+                .flatMap(c -> logs.existing(namespace, pod, p.uid(), container, attempt(c, previous))));
+    }
+
+    private static int attempt(ContainerStatus status, boolean previous) {
+        return previous ? status.restartCount() - 1 : status.restartCount();
+    }
+
+    @Override
+    public void addListener(PodStatusListener listener) {
+        pods.addListener(listener);
+    }
+
+    @Override
+    public void removeListener(PodStatusListener listener) {
+        pods.removeListener(listener);
+    }
+
+    /** Logs each pod's phase changes, the way a kubelet user follows them. */
+    private static final class PodPhaseLogger implements PodStatusListener {
+        private final Map<String, String> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void statusChanged(PodSnapshot pod) {
+            String summary = pod.status().phase() + describeWaiting(pod);
+            String previous = last.put(pod.uid(), summary);
+            if (!summary.equals(previous)) {
+                LOG.info("Pod {} is {}", pod.key(), summary);
+            }
+        }
+
+        @Override
+        public void podRemoved(PodSnapshot pod) {
+            last.remove(pod.uid());
+        }
+
+        private static String describeWaiting(PodSnapshot pod) {
+            return pod.status().containerStatuses().stream()
+                    .filter(c -> c.state() instanceof io.krustlet.core.status.ContainerState.Waiting w
+                            && w.message() != null)
+                    .map(c -> " (" + c.name() + ": " + c.state().summary() + ")")
+                    .findFirst().orElse("");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.krustlet.core.config;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The kubelet's settings, PID {@code io.krustlet.kubelet}. Each can be overridden by the
+ * environment variable {@code KRUSTLET_<KEY_IN_UPPER_SNAKE_CASE>}; see {@link KubeletSettings}.
+ */
+@ObjectClassDefinition(name = "Krustlet kubelet",
+        description = "Node identity, data directory, static pods and runtime defaults")
+public @interface KubeletConfig {
+
+    String PID = "io.krustlet.kubelet";
+
+    @AttributeDefinition(description = "Node name; default: the host name, lower-cased", required = false)
+    String nodeName() default "";
+
+    @AttributeDefinition(description = "Node address (InternalIP); default: detected", required = false)
+    String nodeIP() default "";
+
+    @AttributeDefinition(description = "Directory for pod state, volumes and container logs; default: ${karaf.data}/krustlet",
+            required = false)
+    String dataDir() default "";
+
+    @AttributeDefinition(description = "Folder of static pod manifests; default: ${karaf.etc}/pods", required = false)
+    String podManifestPath() default "";
+
+    @AttributeDefinition(description = "Seconds between full rescans of the manifest folder")
+    int manifestRescanSeconds() default 20;
+
+    @AttributeDefinition(description = "Most pods this node runs")
+    int maxPods() default 110;
+
+    @AttributeDefinition(description = "Runtime for pods without spec.runtimeClassName")
+    String defaultRuntime() default "wasi";
+
+    @AttributeDefinition(description = "Allow fs/<path> images read from this machine's disk")
+    boolean allowLocalModules() default false;
+
+    @AttributeDefinition(description = "Directory relative fs/ paths resolve against; default: ${karaf.base}",
+            required = false)
+    String localModuleRoot() default "";
+
+    @AttributeDefinition(description = "Rotate a container log file at this many bytes")
+    long containerLogMaxSize() default 10 * 1024 * 1024;
+
+    @AttributeDefinition(description = "Log files kept per container run")
+    int containerLogMaxFiles() default 5;
+}

@@ -1,0 +1,113 @@
+package io.krustlet.core.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The kubelet's settings after every source has had its say: the environment variable
+ * {@code KRUSTLET_<KEY>} first, then the Config Admin value, then the default.
+ *
+ * @param nodeName the node's name
+ * @param nodeIP the node's address, or empty to detect it
+ * @param dataDir pod state, volumes and logs
+ * @param podManifestPath the static pod folder
+ * @param manifestRescan how often the folder is rescanned
+ * @param maxPods the most pods this node runs
+ * @param defaultRuntime the runtime for pods without a runtime class
+ * @param allowLocalModules whether fs/ images are allowed
+ * @param localModuleRoot what relative fs/ paths resolve against
+ * @param containerLogMaxSize log rotation size in bytes
+ * @param containerLogMaxFiles log files kept per run
+ */
+public record KubeletSettings(
+        String nodeName,
+        String nodeIP,
+        Path dataDir,
+        Path podManifestPath,
+        Duration manifestRescan,
+        int maxPods,
+        String defaultRuntime,
+        boolean allowLocalModules,
+        Path localModuleRoot,
+        long containerLogMaxSize,
+        int containerLogMaxFiles) {
+
+    /** The environment variable that overrides a key: {@code maxPods -> KRUSTLET_MAX_PODS}. */
+    public static String environmentName(String key) {
+        return "KRUSTLET_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    public static KubeletSettings from(KubeletConfig config, Map<String, String> env, Map<String, String> system) {
+        var values = new Values(env);
+        String karafData = system.getOrDefault("karaf.data", System.getProperty("java.io.tmpdir"));
+        String karafEtc = system.getOrDefault("karaf.etc", Path.of(karafData).resolveSibling("etc").toString());
+        String karafBase = system.getOrDefault("karaf.base", ".");
+        return new KubeletSettings(
+                values.string("nodeName", config.nodeName(), defaultNodeName()).toLowerCase(Locale.ROOT),
+                values.string("nodeIP", config.nodeIP(), ""),
+                Path.of(values.string("dataDir", config.dataDir(), Path.of(karafData, "krustlet").toString())),
+                Path.of(values.string("podManifestPath", config.podManifestPath(), Path.of(karafEtc, "pods").toString())),
+                Duration.ofSeconds(Math.max(1, values.integer("manifestRescanSeconds", config.manifestRescanSeconds()))),
+                Math.max(1, values.integer("maxPods", config.maxPods())),
+                values.string("defaultRuntime", config.defaultRuntime(), "wasi"),
+                values.bool("allowLocalModules", config.allowLocalModules()),
+                Path.of(values.string("localModuleRoot", config.localModuleRoot(), karafBase)),
+                values.longValue("containerLogMaxSize", config.containerLogMaxSize()),
+                Math.max(1, values.integer("containerLogMaxFiles", config.containerLogMaxFiles())));
+    }
+
+    private static String defaultNodeName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "krustlet";
+        }
+    }
+
+    /** Applies environment overrides and reports values that do not parse. */
+    private record Values(Map<String, String> env) {
+
+        String string(String key, String configured, String fallback) {
+            String fromEnv = env.get(environmentName(key));
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                return fromEnv.trim();
+            }
+            return configured == null || configured.isBlank() ? fallback : configured.trim();
+        }
+
+        int integer(String key, int configured) {
+            String fromEnv = env.get(environmentName(key));
+            return fromEnv == null || fromEnv.isBlank() ? configured : parse(key, fromEnv, Integer::parseInt);
+        }
+
+        long longValue(String key, long configured) {
+            String fromEnv = env.get(environmentName(key));
+            return fromEnv == null || fromEnv.isBlank() ? configured : parse(key, fromEnv, Long::parseLong);
+        }
+
+        boolean bool(String key, boolean configured) {
+            String fromEnv = env.get(environmentName(key));
+            if (fromEnv == null || fromEnv.isBlank()) {
+                return configured;
+            }
+            return switch (fromEnv.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new IllegalArgumentException(environmentName(key) + "=" + fromEnv
+                        + " is not a boolean (true or false)");
+            };
+        }
+
+        private <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {
+            try {
+                return parser.apply(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(environmentName(key) + "=" + value + " is not a number");
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.krustlet.core.lifecycle;
+
+import io.krustlet.api.ContainerRuntime;
+import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.runtime.RuntimeRegistry;
+import io.krustlet.core.status.PodSnapshot;
+import io.krustlet.core.status.PodStatusListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pod workers of the node, by pod uid. Sources (the static pod folder, later the API
+ * server) tell it which pods should exist; it starts and stops workers to match.
+ *
+ * <p>Like the kubelet, it starts a pod only once the previous pod with the same namespace and
+ * name has stopped, so a changed static pod manifest never runs two copies side by side.
+ */
+public final class PodWorkers implements RuntimeRegistry.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodWorkers.class);
+
+    /** Builds the worker for a pod; the core wires in launcher, timers and runtimes. */
+    public interface WorkerFactory {
+        PodWorker create(PodDefinition pod, java.util.function.Consumer<PodSnapshot> publisher);
+    }
+
+    private final WorkerFactory factory;
+    private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+    private final Map<String, PodWorker> stopping = new ConcurrentHashMap<>();
+    private final Map<String, PodDefinition> deferred = new ConcurrentHashMap<>();
+    private final List<PodStatusListener> listeners = new CopyOnWriteArrayList<>();
+
+    public PodWorkers(WorkerFactory factory) {
+        this.factory = factory;
+    }
+
+    public void addListener(PodStatusListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(PodStatusListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Makes the pods of one source match {@code desired}: new uids start, missing ones stop,
+     * unchanged ones are left alone.
+     */
+    public synchronized void reconcile(String source, Collection<PodDefinition> desired) {
+        Set<String> wanted = new HashSet<>();
+        desired.forEach(p -> wanted.add(p.uid()));
+        for (PodWorker worker : List.copyOf(workers.values())) {
+            if (worker.pod().source().equals(source) && !wanted.contains(worker.pod().uid())) {
+                remove(worker.pod().uid(), worker.pod().terminationGracePeriod());
+            }
+        }
+        deferred.values().removeIf(p -> p.source().equals(source) && !wanted.contains(p.uid()));
+        for (PodDefinition pod : desired) {
+            if (!workers.containsKey(pod.uid()) && !deferred.containsKey(pod.uid())) {
+                add(pod);
+            }
+        }
+    }
+
+    /** Starts a pod, or queues it behind a stopping pod of the same name. */
+    public synchronized void add(PodDefinition pod) {
+        if (workers.containsKey(pod.uid())) {
+            return;
+        }
+        boolean sameNameStopping = stopping.values().stream().anyMatch(w -> w.pod().key().equals(pod.key()));
+        if (sameNameStopping) {
+            LOG.info("Pod {} waits for its previous instance to stop", pod.key());
+            deferred.put(pod.uid(), pod);
+            return;
+        }
+        PodWorker worker = factory.create(pod, this::publish);
+        workers.put(pod.uid(), worker);
+        worker.start();
+    }
+
+    /** Stops a pod within the grace period and forgets it once stopped. */
+    public synchronized CompletionStage<Void> remove(String uid, Duration gracePeriod) {
+        PodWorker worker = workers.remove(uid);
+        if (worker == null) {
+            deferred.remove(uid);
+            return CompletableFuture.completedFuture(null);
+        }
+        stopping.put(uid, worker);
+        return worker.stop(gracePeriod).thenRun(() -> forget(worker));
+    }
+
+    private void forget(PodWorker worker) {
+        PodDefinition next;
+        synchronized (this) {
+            stopping.remove(worker.pod().uid());
+            next = deferred.values().stream().filter(p -> p.key().equals(worker.pod().key())).findFirst().orElse(null);
+            if (next != null) {
+                deferred.remove(next.uid());
+            }
+        }
+        LOG.info("Pod {} stopped and removed", worker.pod().key());
+        listeners.forEach(l -> l.podRemoved(worker.snapshot()));
+        if (next != null) {
+            add(next);
+        }
+    }
+
+    /** Stops every pod (node shutdown) and waits at most {@code timeout}. */
+    public CompletionStage<Void> stopAll(Duration gracePeriodCap) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        synchronized (this) {
+            deferred.clear();
+            for (PodWorker w : workers.values()) {
+                Duration grace = w.pod().terminationGracePeriod().compareTo(gracePeriodCap) < 0
+                        ? w.pod().terminationGracePeriod() : gracePeriodCap;
+                all.add(w.stop(grace).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    public List<PodSnapshot> snapshots() {
+        List<PodSnapshot> result = new ArrayList<>();
+        workers.values().forEach(w -> result.add(w.snapshot()));
+        stopping.values().forEach(w -> result.add(w.snapshot()));
+        result.sort(Comparator.comparing(PodSnapshot::namespace).thenComparing(PodSnapshot::name));
+        return result;
+    }
+
+    public Optional<PodSnapshot> find(String namespace, String name) {
+        return snapshots().stream().filter(p -> p.namespace().equals(namespace) && p.name().equals(name))
+                .findFirst();
+    }
+
+    public Optional<PodDefinition> definition(String namespace, String name) {
+        return workers.values().stream().map(PodWorker::pod)
+                .filter(p -> p.namespace().equals(namespace) && p.name().equals(name)).findFirst();
+    }
+
+    public int size() {
+        return workers.size();
+    }
+
+    @Override
+    public void runtimeAdded(String runtime) {
+        workers.values().forEach(w -> w.runtimeAdded(runtime));
+    }
+
+    @Override
+    public void runtimeRemoving(String runtime, ContainerRuntime provider) {
+        workers.values().forEach(w -> w.runtimeRemoving(provider));
+    }
+
+    private void publish(PodSnapshot snapshot) {
+        for (PodStatusListener l : listeners) {
+            try {
+                l.statusChanged(snapshot);
+            } catch (RuntimeException e) {
+                LOG.warn("Pod status listener failed", e);
+            }
+        }
+    }
+}

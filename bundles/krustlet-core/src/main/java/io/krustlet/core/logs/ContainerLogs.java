@@ -1,0 +1,52 @@
+package io.krustlet.core.logs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where container logs live: {@code <dataDir>/logs/<namespace>_<pod>_<uid>/<container>/<restart>.log},
+ * the kubelet's layout, so a node restart finds them again.
+ */
+public final class ContainerLogs {
+
+    private final Path root;
+    private final long maxFileBytes;
+    private final int maxFiles;
+
+    public ContainerLogs(Path root, long maxFileBytes, int maxFiles) {
+        this.root = root;
+        this.maxFileBytes = maxFileBytes;
+        this.maxFiles = Math.max(1, maxFiles);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path containerDir(String namespace, String pod, String uid, String container) {
+        return root.resolve(namespace + "_" + pod + "_" + uid).resolve(container);
+    }
+
+    public Path file(String namespace, String pod, String uid, String container, int attempt) {
+        return containerDir(namespace, pod, uid, container).resolve(attempt + ".log");
+    }
+
+    /** Opens the log of one container run for appending. */
+    public CriLogFile open(String namespace, String pod, String uid, String container, int attempt)
+            throws IOException {
+        Path file = file(namespace, pod, uid, container, attempt);
+        Files.createDirectories(file.getParent());
+        return new CriLogFile(file, maxFileBytes, maxFiles);
+    }
+
+    /** The log of run {@code attempt}, when there is one. */
+    public Optional<Path> existing(String namespace, String pod, String uid, String container, int attempt) {
+        if (attempt < 0) {
+            return Optional.empty();
+        }
+        Path file = file(namespace, pod, uid, container, attempt);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+}

@@ -1,0 +1,75 @@
+package io.krustlet.core.modules;
+
+import io.krustlet.api.ModuleRef;
+import io.krustlet.core.lifecycle.LaunchException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves Krustlet's {@code fs/<path>} images: a module on the node's disk, when the node
+ * allows it. The digest is computed once per file version (path, size, modification time).
+ * Registry images are refused with a clear message until an image service is present.
+ */
+public final class LocalModuleResolver implements ModuleResolver {
+
+    public static final String PREFIX = "fs/";
+
+    private record FileVersion(Path path, long size, long modified) {
+    }
+
+    private final boolean allowLocal;
+    private final Path root;
+    private final Map<FileVersion, String> digests = new ConcurrentHashMap<>();
+
+    public LocalModuleResolver(boolean allowLocal, Path root) {
+        this.allowLocal = allowLocal;
+        this.root = root;
+    }
+
+    @Override
+    public ModuleRef resolve(String image) throws LaunchException {
+        if (!image.startsWith(PREFIX)) {
+            throw new LaunchException(ERR_IMAGE_PULL, "cannot pull image \"" + image
+                    + "\": this node has no registry client yet; use a local module (fs/<path>)");
+        }
+        if (!allowLocal) {
+            throw new LaunchException(ERR_IMAGE_PULL, "image \"" + image
+                    + "\" is a local module, and local modules are disabled on this node (allowLocalModules=false)");
+        }
+        Path file = root.resolve(image.substring(PREFIX.length())).normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new LaunchException(ERR_IMAGE_PULL, "image \"" + image + "\": module file " + file + " not found");
+        }
+        try {
+            var version = new FileVersion(file, Files.size(file), Files.getLastModifiedTime(file).toMillis());
+            String digest = digests.get(version);
+            if (digest == null) {
+                digest = sha256(file);
+                digests.put(version, digest);
+            }
+            return new ModuleRef(image, file, digest);
+        } catch (IOException e) {
+            throw new LaunchException(ERR_IMAGE_PULL, "image \"" + image + "\": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+            return "sha256:" + HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+}

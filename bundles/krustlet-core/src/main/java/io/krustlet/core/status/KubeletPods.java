@@ -1,0 +1,34 @@
+package io.krustlet.core.status;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The pods of this node, as an OSGi service registered by the core. The shell and the HTTP
+ * API read it; tests wait on it.
+ */
+@ProviderType
+public interface KubeletPods {
+
+    /** The node's name. */
+    String nodeName();
+
+    /** Every pod the node runs or has run and not yet forgotten, sorted by namespace and name. */
+    List<PodSnapshot> pods();
+
+    /** The pod with this namespace and name. */
+    Optional<PodSnapshot> pod(String namespace, String name);
+
+    /**
+     * The log file of a container run in CRI format ({@code <RFC3339Nano> <stream> <P|F> <text>}).
+     *
+     * @param previous false for the current (or last) run, true for the run before it
+     */
+    Optional<Path> logFile(String namespace, String pod, String container, boolean previous);
+
+    void addListener(PodStatusListener listener);
+
+    void removeListener(PodStatusListener listener);
+}

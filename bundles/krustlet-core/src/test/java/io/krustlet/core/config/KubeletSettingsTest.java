@@ -1,0 +1,59 @@
+package io.krustlet.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KubeletSettingsTest {
+
+    private static KubeletConfig config(String dataDir, int maxPods) {
+        return new KubeletConfig() {
+            public Class<? extends Annotation> annotationType() { return KubeletConfig.class; }
+            public String nodeName() { return "Configured-Node"; }
+            public String nodeIP() { return ""; }
+            public String dataDir() { return dataDir; }
+            public String podManifestPath() { return ""; }
+            public int manifestRescanSeconds() { return 20; }
+            public int maxPods() { return maxPods; }
+            public String defaultRuntime() { return "wasi"; }
+            public boolean allowLocalModules() { return false; }
+            public String localModuleRoot() { return ""; }
+            public long containerLogMaxSize() { return 100; }
+            public int containerLogMaxFiles() { return 2; }
+        };
+    }
+
+    @Test
+    void environmentNamesFollowKrustletsConvention() {
+        assertThat(KubeletSettings.environmentName("nodeName")).isEqualTo("KRUSTLET_NODE_NAME");
+        assertThat(KubeletSettings.environmentName("maxPods")).isEqualTo("KRUSTLET_MAX_PODS");
+        assertThat(KubeletSettings.environmentName("nodeIP")).isEqualTo("KRUSTLET_NODE_IP");
+        assertThat(KubeletSettings.environmentName("allowLocalModules")).isEqualTo("KRUSTLET_ALLOW_LOCAL_MODULES");
+    }
+
+    @Test
+    void environmentWinsOverConfigWhichWinsOverDefaults() {
+        var settings = KubeletSettings.from(config("/cfg/data", 7),
+                Map.of("KRUSTLET_MAX_PODS", "3", "KRUSTLET_ALLOW_LOCAL_MODULES", "true"),
+                Map.of("karaf.data", "/karaf/data", "karaf.etc", "/karaf/etc", "karaf.base", "/karaf"));
+        assertThat(settings.maxPods()).isEqualTo(3);
+        assertThat(settings.allowLocalModules()).isTrue();
+        assertThat(settings.dataDir()).isEqualTo(Path.of("/cfg/data"));
+        assertThat(settings.nodeName()).isEqualTo("configured-node");
+        assertThat(settings.podManifestPath()).isEqualTo(Path.of("/karaf/etc/pods"));
+        assertThat(settings.localModuleRoot()).isEqualTo(Path.of("/karaf"));
+
+        var defaults = KubeletSettings.from(config("", 7), Map.of(), Map.of("karaf.data", "/karaf/data"));
+        assertThat(defaults.dataDir()).isEqualTo(Path.of("/karaf/data/krustlet"));
+    }
+
+    @Test
+    void aMalformedOverrideIsAClearError() {
+        assertThatThrownBy(() -> KubeletSettings.from(config("", 7), Map.of("KRUSTLET_MAX_PODS", "many"), Map.of()))
+                .hasMessage("KRUSTLET_MAX_PODS=many is not a number");
+    }
+}
