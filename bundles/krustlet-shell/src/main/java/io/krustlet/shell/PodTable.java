@@ -1,0 +1,85 @@
+package io.krustlet.shell;
+
+import io.krustlet.core.status.ContainerState;
+import io.krustlet.core.status.ContainerStatus;
+import io.krustlet.core.status.PodSnapshot;
+import io.krustlet.core.status.PodStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The columns of {@code kubectl get pods}, computed the way kubectl computes them. */
+final class PodTable {
+
+    private PodTable() {
+    }
+
+    static String ready(PodStatus status) {
+        long ready = status.containerStatuses().stream().filter(ContainerStatus::ready).count();
+        return ready + "/" + status.containerStatuses().size();
+    }
+
+    static int restarts(PodStatus status) {
+        return status.containerStatuses().stream().mapToInt(ContainerStatus::restartCount).sum();
+    }
+
+    /** kubectl's STATUS: init progress, then the most telling container reason, then the phase. */
+    static String status(PodStatus status) {
+        List<ContainerStatus> init = status.initContainerStatuses();
+        for (int i = 0; i < init.size(); i++) {
+            ContainerState state = init.get(i).state();
+            if (state instanceof ContainerState.Terminated t && t.exitCode() == 0) {
+                continue;
+            }
+            if (state instanceof ContainerState.Terminated t) {
+                return "Init:" + (t.reason() == null || t.reason().isEmpty() ? "ExitCode:" + t.exitCode() : t.reason());
+            }
+            if (state instanceof ContainerState.Waiting w && w.reason() != null && !w.reason().equals("PodInitializing")) {
+                return "Init:" + w.reason();
+            }
+            return "Init:" + i + "/" + init.size();
+        }
+        String reason = status.phase().name();
+        boolean running = false;
+        for (ContainerStatus c : status.containerStatuses()) {
+            if (c.state() instanceof ContainerState.Waiting w && w.reason() != null) {
+                reason = w.reason();
+            } else if (c.state() instanceof ContainerState.Terminated t) {
+                reason = t.reason() != null ? t.reason() : "ExitCode:" + t.exitCode();
+            } else if (c.state() instanceof ContainerState.Running) {
+                running = true;
+            }
+        }
+        if (running && reason.equals("Completed")) {
+            reason = "Running";
+        }
+        return reason;
+    }
+
+    static String age(Instant since, Instant now) {
+        if (since == null) {
+            return "<unknown>";
+        }
+        Duration d = Duration.between(since, now);
+        if (d.toDays() > 0) {
+            return d.toDays() + "d";
+        }
+        if (d.toHours() > 0) {
+            return d.toHours() + "h";
+        }
+        if (d.toMinutes() > 0) {
+            return d.toMinutes() + "m";
+        }
+        return Math.max(0, d.toSeconds()) + "s";
+    }
+
+    static String row(PodSnapshot pod, Instant now) {
+        PodStatus s = pod.status();
+        return String.format("%-16s %-40s %-6s %-24s %-9d %s", pod.namespace(), pod.name(), ready(s), status(s),
+                restarts(s), age(s.startTime(), now));
+    }
+
+    static String header() {
+        return String.format("%-16s %-40s %-6s %-24s %-9s %s", "NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE");
+    }
+}

@@ -1,0 +1,47 @@
+package io.krustlet.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.krustlet.core.status.ContainerState;
+import io.krustlet.core.status.ContainerStatus;
+import io.krustlet.core.status.PodPhase;
+import io.krustlet.core.status.PodStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PodTableTest {
+
+    private static ContainerStatus container(ContainerState state, int restarts) {
+        return new ContainerStatus("c", "fs/x", "", state, null, restarts, state instanceof ContainerState.Running,
+                state instanceof ContainerState.Running);
+    }
+
+    @Test
+    void statusReadsLikeKubectl() {
+        Instant t = Instant.EPOCH;
+        var completed = new PodStatus(PodPhase.Succeeded, null, null, t, List.of(), List.of(),
+                List.of(container(new ContainerState.Terminated(0, "Completed", "", t, t), 0)));
+        assertThat(PodTable.status(completed)).isEqualTo("Completed");
+        var crashing = new PodStatus(PodPhase.Running, null, null, t, List.of(), List.of(),
+                List.of(container(new ContainerState.Waiting("CrashLoopBackOff", "back-off"), 3)));
+        assertThat(PodTable.status(crashing)).isEqualTo("CrashLoopBackOff");
+        assertThat(PodTable.restarts(crashing)).isEqualTo(3);
+        var initializing = new PodStatus(PodPhase.Pending, null, null, t, List.of(),
+                List.of(container(new ContainerState.Terminated(0, "Completed", "", t, t), 0),
+                        container(new ContainerState.Running(t), 0)),
+                List.of(container(new ContainerState.Waiting("PodInitializing", null), 0)));
+        assertThat(PodTable.status(initializing)).isEqualTo("Init:1/2");
+        var running = new PodStatus(PodPhase.Running, null, null, t, List.of(), List.of(),
+                List.of(container(new ContainerState.Running(t), 0)));
+        assertThat(PodTable.status(running)).isEqualTo("Running");
+        assertThat(PodTable.ready(running)).isEqualTo("1/1");
+    }
+
+    @Test
+    void criRecordsTurnBackIntoText() {
+        assertThat(CriLine.format("2026-01-01T00:00:00.1Z stdout F hello world", false)).isEqualTo("hello world");
+        assertThat(CriLine.format("2026-01-01T00:00:00.1Z stderr F oops", true))
+                .isEqualTo("2026-01-01T00:00:00.1Z oops");
+    }
+}
