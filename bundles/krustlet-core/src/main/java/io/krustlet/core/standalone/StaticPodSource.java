@@ -45,7 +45,7 @@ public final class StaticPodSource implements Closeable {
     public static final String CONFIG_HASH_ANNOTATION = "kubernetes.io/config.hash";
 
     private static final Logger LOG = LoggerFactory.getLogger(StaticPodSource.class);
-    private static final Duration SETTLE = Duration.ofMillis(50);
+    private static final Duration SETTLE = Duration.ofMillis(20);
 
     private record FileVersion(long size, long modified) {
     }

@@ -1,0 +1,98 @@
+package io.krustlet.core;
+
+import io.krustlet.api.ContainerRuntime;
+import io.krustlet.core.config.KubeletConfig;
+import io.krustlet.core.status.ContainerState;
+import io.krustlet.core.status.PodPhase;
+import io.krustlet.core.status.PodSnapshot;
+import io.krustlet.core.status.PodStatusListener;
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Static pod latency through the real core: a manifest is written into the watched folder and
+ * the pod's status is observed through the same listener the shell and HTTP API use. Two
+ * figures per pod: manifest written -> container running, and -> pod Succeeded. Pods run one
+ * after another, so each figure is a latency, not a throughput.
+ */
+final class StaticPodLatencyBench {
+
+    record Sample(long startedNanos, long succeededNanos) {
+    }
+
+    private final Kubelet kubelet = new Kubelet();
+    private final Path dir;
+    private final Map<String, CompletableFuture<Long>> started = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Long>> succeeded = new ConcurrentHashMap<>();
+
+    StaticPodLatencyBench(Path dir, ContainerRuntime runtime) throws Exception {
+        this.dir = dir;
+        Files.createDirectories(dir.resolve("pods"));
+        kubelet.bindRuntime(runtime, Map.of(ContainerRuntime.RUNTIME_PROPERTY, "wasi", "service.id", 1L));
+        kubelet.activate(config(dir));
+        kubelet.addListener(new PodStatusListener() {
+            @Override
+            public void statusChanged(PodSnapshot pod) {
+                long now = System.nanoTime();
+                var status = pod.status();
+                boolean running = status.containerStatuses().stream()
+                        .anyMatch(c -> c.state() instanceof ContainerState.Running || c.lastState() != null
+                                || c.state() instanceof ContainerState.Terminated);
+                if (running) {
+                    started.computeIfAbsent(pod.name(), k -> new CompletableFuture<>()).complete(now);
+                }
+                if (status.phase() == PodPhase.Succeeded) {
+                    succeeded.computeIfAbsent(pod.name(), k -> new CompletableFuture<>()).complete(now);
+                }
+            }
+        });
+    }
+
+    /** Writes one manifest and waits for its pod to succeed. */
+    Sample run(String name, String image, String args) throws Exception {
+        String podName = name + "-bench";
+        var startedAt = started.computeIfAbsent(podName, k -> new CompletableFuture<>());
+        var succeededAt = succeeded.computeIfAbsent(podName, k -> new CompletableFuture<>());
+        String manifest = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: main, image: "%s", args: %s}]
+                """.formatted(name, image, args);
+        Path tmp = dir.resolve("." + name + ".tmp");
+        Files.writeString(tmp, manifest);
+        long written = System.nanoTime();
+        Files.move(tmp, dir.resolve("pods").resolve(name + ".yaml"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        long s = startedAt.get(60, TimeUnit.SECONDS) - written;
+        long d = succeededAt.get(60, TimeUnit.SECONDS) - written;
+        return new Sample(s, d);
+    }
+
+    void close() {
+        kubelet.deactivate();
+    }
+
+    private static KubeletConfig config(Path dir) {
+        return new KubeletConfig() {
+            public Class<? extends Annotation> annotationType() { return KubeletConfig.class; }
+            public String nodeName() { return "bench"; }
+            public String nodeIP() { return ""; }
+            public String dataDir() { return dir.resolve("data").toString(); }
+            public String podManifestPath() { return dir.resolve("pods").toString(); }
+            public int manifestRescanSeconds() { return 20; }
+            public int maxPods() { return 1000; }
+            public String defaultRuntime() { return "wasi"; }
+            public boolean allowLocalModules() { return true; }
+            public String localModuleRoot() { return dir.toString(); }
+            public long containerLogMaxSize() { return 10 << 20; }
+            public int containerLogMaxFiles() { return 2; }
+        };
+    }
+}

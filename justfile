@@ -1,0 +1,39 @@
+# Krustlet for the JVM. `just` lists the recipes.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Karaf 4.4 needs Java 17; prefer it when several JDKs are installed.
+export JAVA_HOME := env_var_or_default("JAVA_HOME", `for d in /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/temurin-17-*; do [ -x "$d/bin/java" ] && { echo "$d"; exit 0; }; done; dirname "$(dirname "$(readlink -f "$(command -v java)")")"`)
+
+mvn := "mvn -B -ntp"
+dist := "assembly/target/assembly"
+
+default:
+    @just --list
+
+# Build every module and the Karaf distribution, without running tests.
+build:
+    {{mvn}} -q install -DskipTests
+
+# Start the node in the foreground (standalone unless a cluster is configured); builds first if needed.
+run:
+    @[ -x {{dist}}/bin/karaf ] || just build
+    @echo "Starting Krustlet (Karaf console; type 'krustlet:pods', or Ctrl-D to stop)"
+    {{dist}}/bin/karaf
+
+# Unit tests of every bundle, then the Pax Exam integration tests in a real Karaf.
+test: check-wasi-toolchain
+    {{mvn}} install
+
+# Benchmarks: static pod start latency over 100 pods, fib(30) per engine (and Node's WASI when present).
+bench *ARGS: check-wasi-toolchain
+    @[ -f bench/target/krustlet-bench-0.1.0-SNAPSHOT.jar ] || {{mvn}} -q install -DskipTests
+    {{mvn}} -q -pl bench exec:java -Dexec.args="{{ARGS}}"
+
+# Install the Debian packages that build the C test module for wasm32-wasi (needs root).
+deps:
+    apt-get update -q && apt-get install -y -q clang lld wasi-libc libclang-rt-14-dev-wasm32
+
+[private]
+check-wasi-toolchain:
+    @[ -f /usr/lib/wasm32-wasi/libc.a ] && command -v clang >/dev/null || { echo "The C test module needs clang, lld, wasi-libc and libclang-rt-14-dev-wasm32: run 'just deps' (as root)" >&2; exit 1; }
