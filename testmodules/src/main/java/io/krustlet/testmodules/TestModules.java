@@ -1,0 +1,59 @@
+package io.krustlet.testmodules;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The test modules as files, copied once per JVM out of this jar. */
+public final class TestModules {
+
+    private static final Map<String, Path> FILES = new ConcurrentHashMap<>();
+
+    private TestModules() {
+    }
+
+    /** The sample module: prints "Hello from WebAssembly!" and its arguments. */
+    public static Path hello() {
+        return file("hello.wasm");
+    }
+
+    /** The flexible test module driven by its arguments (see testmod.c). */
+    public static Path testmod() {
+        return file("testmod.wasm");
+    }
+
+    public static byte[] bytes(String name) {
+        try {
+            return Files.readAllBytes(file(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path file(String name) {
+        return FILES.computeIfAbsent(name, TestModules::extract);
+    }
+
+    private static Path extract(String name) {
+        try (InputStream in = TestModules.class.getResourceAsStream("/wasm/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("wasm/" + name + " was not built"
+                        + (name.equals("testmod.wasm") ? ": install clang lld wasi-libc libclang-rt-14-dev-wasm32"
+                        + " ('just deps') and rebuild testmodules" : ""));
+            }
+            Path dir = Files.createTempDirectory("krustlet-testmodules");
+            Path file = dir.resolve(name);
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
