@@ -125,13 +125,16 @@ int main(int argc, char **argv) {
             for (;;) spins++;
         } else if (!strcmp(cmd, "alloc")) {
             long mib = atol(need(argc, argv, ++i, cmd));
-            char *block = malloc((size_t)mib << 20);
+            /* volatile: the compiler must not drop an allocation that is only written */
+            volatile char *block = malloc((size_t)mib << 20);
             if (!block) {
                 fprintf(stderr, "testmod: alloc failed\n");
                 return 3;
             }
+            long sum = 0;
             for (long b = 0; b < (mib << 20); b += 4096) block[b] = 1;
-            printf("allocated %ld MiB\n", mib);
+            for (long b = 0; b < (mib << 20); b += 4096) sum += block[b];
+            printf("allocated %ld MiB (%ld pages touched)\n", mib, sum);
         } else if (!strcmp(cmd, "fib")) {
             unsigned n = (unsigned)atol(need(argc, argv, ++i, cmd));
             printf("fib(%u)=%llu\n", n, fib(n));

@@ -1,0 +1,153 @@
+package io.krustlet.wasi;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.MemoryImport;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import io.krustlet.api.ContainerStartException;
+import io.krustlet.api.ModuleRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parsed and compiled modules by content digest, least recently used first out. Concurrent
+ * first starts of one module wait for a single load instead of compiling it twice.
+ */
+final class ModuleCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModuleCache.class);
+
+    private final Engine engine;
+    private final int capacity;
+    private final Map<String, CompletableFuture<CompiledModule>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final AtomicInteger loads = new AtomicInteger();
+
+    ModuleCache(Engine engine, int capacity) {
+        this.engine = engine;
+        this.capacity = Math.max(1, capacity);
+    }
+
+    /** How many times a module was parsed and compiled (a cache miss). */
+    int loads() {
+        return loads.get();
+    }
+
+    CompiledModule get(ModuleRef ref) throws ContainerStartException {
+        CompletableFuture<CompiledModule> future;
+        boolean mine = false;
+        synchronized (entries) {
+            future = entries.get(ref.digest());
+            if (future == null) {
+                future = new CompletableFuture<>();
+                entries.put(ref.digest(), future);
+                mine = true;
+                evict();
+            }
+        }
+        if (mine) {
+            try {
+                future.complete(load(ref));
+            } catch (ContainerStartException | RuntimeException e) {
+                synchronized (entries) {
+                    entries.remove(ref.digest(), future);
+                }
+                future.completeExceptionally(e);
+            }
+        }
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ContainerStartException cse) {
+                throw cse;
+            }
+            throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR,
+                    "cannot load module " + ref.image() + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void evict() {
+        Iterator<CompletableFuture<CompiledModule>> it = entries.values().iterator();
+        while (entries.size() > capacity && it.hasNext()) {
+            if (it.next().isDone()) {
+                it.remove();
+            }
+        }
+    }
+
+    private CompiledModule load(ModuleRef ref) throws ContainerStartException {
+        loads.incrementAndGet();
+        long started = System.nanoTime();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(ref.file());
+        } catch (IOException e) {
+            throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR,
+                    "cannot read module " + ref.file() + " of image " + ref.image() + ": " + e.getMessage(), e);
+        }
+        WasmModule module;
+        try {
+            module = Parser.parse(bytes);
+        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new ContainerStartException(ContainerStartException.INVALID_MODULE,
+                    "image " + ref.image() + " is not a valid WebAssembly module: " + e.getMessage(), e);
+        }
+        requireStartExport(ref, module);
+        MemoryLimits memory = declaredMemory(module);
+        Function<Instance, Machine> factory = engine == Engine.COMPILER ? compile(ref, module) : null;
+        LOG.info("Loaded module {} ({}, {} bytes, {}) in {} ms", ref.image(), ref.digest(), bytes.length,
+                factory == null ? "interpreted" : "compiled", (System.nanoTime() - started) / 1_000_000);
+        return new CompiledModule(ref.digest(), module, factory,
+                memory == null ? 0 : memory.initialPages(),
+                memory == null ? 0 : memory.maximumPages());
+    }
+
+    private static void requireStartExport(ModuleRef ref, WasmModule module) throws ContainerStartException {
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            var export = exports.getExport(i);
+            if (export.name().equals("_start") && export.exportType() == ExternalType.FUNCTION) {
+                return;
+            }
+        }
+        throw new ContainerStartException(ContainerStartException.INVALID_MODULE, "image " + ref.image()
+                + " is not a WASI command: it exports no _start function (a reactor or library module?)");
+    }
+
+    private static MemoryLimits declaredMemory(WasmModule module) {
+        var section = module.memorySection();
+        if (section.isPresent() && section.get().memoryCount() > 0) {
+            return section.get().getMemory(0).limits();
+        }
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i) instanceof MemoryImport memoryImport) {
+                return memoryImport.limits();
+            }
+        }
+        return null;
+    }
+
+    private static Function<Instance, Machine> compile(ModuleRef ref, WasmModule module) {
+        try {
+            return MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Cannot compile module {}; interpreting it instead: {}", ref.image(), e.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.krustlet.wasi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Settings of the WASI provider, PID {@code io.krustlet.wasi}. */
+@ObjectClassDefinition(name = "Krustlet WASI provider", description = "How wasm32-wasi modules are run")
+public @interface WasiConfig {
+
+    @AttributeDefinition(description = "compiler: Chicory's runtime compiler to JVM bytecode, with the "
+            + "interpreter for functions it cannot compile; interpreter: interpret only")
+    String engine() default "compiler";
+
+    @AttributeDefinition(description = "Compiled modules kept in memory, by content digest")
+    int maxCachedModules() default 64;
+}

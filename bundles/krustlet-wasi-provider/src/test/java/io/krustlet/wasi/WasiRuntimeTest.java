@@ -1,0 +1,236 @@
+package io.krustlet.wasi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.krustlet.api.ContainerExit;
+import io.krustlet.api.ContainerHandle;
+import io.krustlet.api.ContainerId;
+import io.krustlet.api.ContainerOutput;
+import io.krustlet.api.ContainerSpec;
+import io.krustlet.api.ContainerStartException;
+import io.krustlet.api.ModuleRef;
+import io.krustlet.api.Mount;
+import io.krustlet.api.ResourceLimits;
+import io.krustlet.testmodules.TestModules;
+import java.io.ByteArrayOutputStream;
+import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WasiRuntimeTest {
+
+    @TempDir
+    Path tmp;
+
+    private final List<WasiRuntime> runtimes = new ArrayList<>();
+
+    private WasiRuntime runtime(String engine) {
+        var runtime = new WasiRuntime(new WasiConfig() {
+            public Class<? extends Annotation> annotationType() { return WasiConfig.class; }
+            public String engine() { return engine; }
+            public int maxCachedModules() { return 8; }
+        });
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    @AfterEach
+    void deactivate() {
+        runtimes.forEach(WasiRuntime::deactivate);
+    }
+
+    /** Output captured by a run. */
+    private record Run(ContainerHandle handle, ByteArrayOutputStream stdout, ByteArrayOutputStream stderr) {
+        ContainerExit await() throws Exception {
+            return handle.exit().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+
+        String out() {
+            return stdout.toString(StandardCharsets.UTF_8);
+        }
+
+        String err() {
+            return stderr.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static ModuleRef module(Path file) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        return new ModuleRef("fs/" + file.getFileName(), file, "sha256:" + HexFormat.of().formatHex(digest));
+    }
+
+    private Run run(WasiRuntime runtime, Path file, List<String> args, Map<String, String> env, List<Mount> mounts,
+            ResourceLimits limits) throws Exception {
+        List<String> argv = new ArrayList<>();
+        argv.add("main");
+        argv.addAll(args);
+        var spec = new ContainerSpec(new ContainerId("ns", "pod", "uid", "main", 0), module(file), argv, env, mounts,
+                null, limits);
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        return new Run(runtime.start(spec, new ContainerOutput(out, err)), out, err);
+    }
+
+    private Run testmod(WasiRuntime runtime, String... args) throws Exception {
+        return run(runtime, TestModules.testmod(), List.of(args), Map.of(), List.of(), ResourceLimits.NONE);
+    }
+
+    @Test
+    void helloPrintsItsArguments() throws Exception {
+        Run run = run(runtime("compiler"), TestModules.hello(), List.of("from", "Krustlet"), Map.of(), List.of(),
+                ResourceLimits.NONE);
+        assertThat(run.await().exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("Hello from WebAssembly! args: from Krustlet\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compiler", "interpreter"})
+    void argvEnvAndTheTwoStreamsReachTheModule(String engine) throws Exception {
+        var env = new LinkedHashMap<String, String>();
+        env.put("GREETING", "hello world");
+        env.put("EMPTY", "");
+        Run run = run(runtime(engine), TestModules.testmod(),
+                List.of("args", "env", "GREETING", "env", "MISSING", "eprint", "to stderr", "print", "done"), env,
+                List.of(), ResourceLimits.NONE);
+        ContainerExit exit = run.await();
+        assertThat(exit.exitCode()).isZero();
+        assertThat(exit.reason()).isEqualTo("Completed");
+        assertThat(run.out()).startsWith("argv[0]=main\nargv[1]=args\n")
+                .contains("GREETING=hello world\n", "MISSING unset\n").endsWith("done\n");
+        assertThat(run.err()).isEqualTo("to stderr\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 42, 255})
+    void reportsTheModulesOwnExitCode(int code) throws Exception {
+        ContainerExit exit = testmod(runtime("compiler"), "print", "bye", "exit", String.valueOf(code)).await();
+        assertThat(exit.exitCode()).isEqualTo(code);
+        assertThat(exit.reason()).isEqualTo("Error");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compiler", "interpreter"})
+    void aTrapIsAFailureWithTheTrapMessage(String engine) throws Exception {
+        ContainerExit exit = testmod(runtime(engine), "trap").await();
+        assertThat(exit.exitCode()).isEqualTo(134);
+        assertThat(exit.reason()).isEqualTo("Error");
+        assertThat(exit.message()).startsWith("wasm trap: ").containsIgnoringCase("unreachable");
+    }
+
+    @Test
+    void bytesThatAreNotWasmFailToStartWithAClearReason() throws Exception {
+        Path bad = tmp.resolve("bad.wasm");
+        Files.writeString(bad, "definitely not a module");
+        assertThatThrownBy(() -> run(runtime("compiler"), bad, List.of(), Map.of(), List.of(), ResourceLimits.NONE))
+                .isInstanceOf(ContainerStartException.class)
+                .hasMessageContaining("fs/bad.wasm is not a valid WebAssembly module")
+                .extracting(e -> ((ContainerStartException) e).reason()).isEqualTo("InvalidModule");
+    }
+
+    @Test
+    void aModuleWithoutStartIsNotACommand() throws Exception {
+        Path lib = tmp.resolve("lib.wasm");
+        Files.write(lib, new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        assertThatThrownBy(() -> run(runtime("compiler"), lib, List.of(), Map.of(), List.of(), ResourceLimits.NONE))
+                .isInstanceOf(ContainerStartException.class).hasMessageContaining("exports no _start");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compiler", "interpreter"})
+    void stopEndsALoopingModuleWellWithinTheGracePeriod(String engine) throws Exception {
+        Run run = testmod(runtime(engine), "print", "looping", "loop");
+        long started = System.nanoTime();
+        run.handle().stop(Duration.ofSeconds(30));
+        ContainerExit exit = run.handle().exit().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(exit.exitCode()).isEqualTo(137);
+        assertThat(exit.message()).isEqualTo("stopped by the kubelet");
+    }
+
+    @Test
+    void stopAlsoEndsASleepingModule() throws Exception {
+        Run run = testmod(runtime("compiler"), "sleep", "600000");
+        run.handle().stop(Duration.ofSeconds(5));
+        assertThat(run.handle().exit().toCompletableFuture().get(10, TimeUnit.SECONDS).exitCode()).isNotZero();
+    }
+
+    @Test
+    void theMemoryLimitCapsLinearMemory() throws Exception {
+        var limits = new ResourceLimits(32L << 20, 0);
+        WasiRuntime runtime = runtime("compiler");
+        Run small = run(runtime, TestModules.testmod(), List.of("alloc", "8"), Map.of(), List.of(), limits);
+        assertThat(small.await().exitCode()).isZero();
+        Run big = run(runtime, TestModules.testmod(), List.of("alloc", "64"), Map.of(), List.of(), limits);
+        assertThat(big.await().exitCode()).isEqualTo(3);
+        assertThat(big.err()).contains("alloc failed");
+        Run unlimited = run(runtime, TestModules.testmod(), List.of("alloc", "64"), Map.of(), List.of(),
+                ResourceLimits.NONE);
+        assertThat(unlimited.await().exitCode()).isZero();
+    }
+
+    @Test
+    void aLimitBelowTheModulesInitialMemoryIsAStartError() {
+        var limits = new ResourceLimits(64 * 1024, 0);
+        assertThatThrownBy(() -> run(runtime("compiler"), TestModules.testmod(), List.of(), Map.of(), List.of(), limits))
+                .isInstanceOf(ContainerStartException.class).hasMessageContaining("more than its limit");
+    }
+
+    @Test
+    void mountsArePreopenedForReadingAndWriting() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("in.txt"), "from the host");
+        Run run = run(runtime("compiler"), TestModules.testmod(),
+                List.of("read", "/data/in.txt", "write", "/data/out.txt", "from the module", "ls", "/data"), Map.of(),
+                List.of(new Mount("/data", data, false)), ResourceLimits.NONE);
+        assertThat(run.await().exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("from the host" + "in.txt\nout.txt\n");
+        assertThat(Files.readString(data.resolve("out.txt"))).isEqualTo("from the module");
+    }
+
+    @Test
+    void aModuleIsLoadedOnceForManyContainers() throws Exception {
+        WasiRuntime runtime = runtime("compiler");
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            runs.add(testmod(runtime, "fib", "10"));
+        }
+        for (Run run : runs) {
+            assertThat(run.await().exitCode()).isZero();
+            assertThat(run.out()).isEqualTo("fib(10)=55\n");
+        }
+        assertThat(runtime.moduleLoads()).isEqualTo(1);
+        run(runtime, TestModules.hello(), List.of(), Map.of(), List.of(), ResourceLimits.NONE).await();
+        assertThat(runtime.moduleLoads()).isEqualTo(2);
+    }
+
+    @Test
+    void deactivationStopsRunningContainers() throws Exception {
+        WasiRuntime runtime = runtime("compiler");
+        Run run = testmod(runtime, "loop");
+        assertThat(runtime.runningContainers()).isEqualTo(1);
+        runtime.deactivate();
+        assertThat(run.handle().exit().toCompletableFuture()).isDone();
+        assertThat(run.await().exitCode()).isEqualTo(137);
+        assertThat(runtime.runningContainers()).isZero();
+    }
+
+    @Test
+    void anUnknownEngineIsAClearConfigurationError() {
+        assertThatThrownBy(() -> runtime("jit")).hasMessage("engine=jit is not one of: compiler, interpreter");
+    }
+}
