@@ -45,19 +45,19 @@ public class LogsCommand implements Action {
     public Object execute() throws IOException {
         PodSnapshot snapshot = kubelet.pod(namespace, pod).orElse(null);
         if (snapshot == null) {
-            System.err.println("Error: pods \"" + pod + "\" not found in namespace " + namespace);
-            return null;
+            throw new IllegalArgumentException("pods \"" + pod + "\" not found in namespace " + namespace);
         }
         String name = container != null ? container
                 : snapshot.status().containerStatuses().stream().map(ContainerStatus::name).findFirst().orElse("");
         if (snapshot.status().container(name).isEmpty()) {
-            System.err.println("Error: container " + name + " is not valid for pod " + pod);
-            return null;
+            throw new IllegalArgumentException("container " + name + " is not valid for pod " + pod);
         }
         Path file = kubelet.logFile(namespace, pod, name, previous).orElse(null);
         if (file == null) {
-            System.err.println(previous ? "Error: previous terminated container \"" + name + "\" in pod \"" + pod
-                    + "\" not found" : "(no output yet)");
+            if (previous) {
+                throw new IllegalArgumentException("previous terminated container \"" + name + "\" in pod \"" + pod
+                        + "\" not found");
+            }
             return null;
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
