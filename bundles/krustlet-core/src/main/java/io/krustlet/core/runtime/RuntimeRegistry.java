@@ -72,6 +72,8 @@ public final class RuntimeRegistry {
                     break;
                 }
             }
+            // out of the registry first: a container stopped below must not be started again on it
+            entries.remove(removed);
         }
         if (removed == null) {
             return;
@@ -79,9 +81,6 @@ public final class RuntimeRegistry {
         LOG.info("Runtime provider for '{}' is leaving", removed.runtime());
         for (Listener l : listeners) {
             l.runtimeRemoving(removed.runtime(), provider);
-        }
-        synchronized (entries) {
-            entries.remove(removed);
         }
         String runtime = removed.runtime();
         if (find(runtime).isPresent()) {

@@ -1,0 +1,129 @@
+package io.krustlet.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.krustlet.core.status.ContainerState;
+import io.krustlet.core.status.PodPhase;
+import io.krustlet.core.status.PodSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class KrustletWasiFeatureIT extends KrustletTestSupport {
+
+    @Inject
+    private FeaturesService features;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        return baseConfig();
+    }
+
+    private static final String HELLO = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: %s}
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: hello
+                image: fs/modules/hello.wasm
+                args: [%s]
+            """;
+
+    @Test
+    public void theFeatureInstallsAndTheComponentsAreActive() throws Exception {
+        assertTrue(features.isInstalled(features.getFeature("krustlet-wasi")));
+        for (String name : new String[] {"io.krustlet.api", "io.krustlet.core", "io.krustlet.wasi",
+                "io.krustlet.shell", "io.krustlet.kubernetes.client"}) {
+            assertEquals(name + " state", Bundle.ACTIVE, bundle(name).getState());
+        }
+        await(() -> componentActive("io.krustlet.core.Kubelet"), () -> "the Kubelet component to be active");
+        await(() -> componentActive("io.krustlet.wasi.WasiRuntime"), () -> "the WasiRuntime component to be active");
+        assertEquals(NODE, kubelet.nodeName());
+    }
+
+    @Test
+    public void aStaticPodRunsToSucceededAndTheProviderCanComeAndGo() throws Exception {
+        writeManifest("first.yaml", HELLO.formatted("first", "one"));
+        PodSnapshot first = awaitPod("first", p -> p.status().phase() == PodPhase.Succeeded, "to succeed");
+        var hello = first.status().container("hello").orElseThrow();
+        assertEquals(0, ((ContainerState.Terminated) hello.state()).exitCode());
+        assertTrue(hello.imageId().startsWith("sha256:"));
+        Path log = kubelet.logFile("default", "first-" + NODE, "hello", false).orElseThrow();
+        assertTrue(Files.readString(log).contains(" stdout F Hello from WebAssembly! args: one"));
+
+        Bundle provider = bundle("io.krustlet.wasi");
+        provider.stop();
+        try {
+            assertEquals(Bundle.ACTIVE, bundle("io.krustlet.core").getState());
+            assertTrue(componentActive("io.krustlet.core.Kubelet"));
+            writeManifest("second.yaml", HELLO.formatted("second", "two"));
+            PodSnapshot waiting = awaitPod("second", p -> p.status().containerStatuses().get(0).state()
+                    instanceof ContainerState.Waiting w && "RuntimeUnavailable".equals(w.reason()),
+                    "to wait for its runtime");
+            assertEquals(PodPhase.Pending, waiting.status().phase());
+            assertEquals(PodPhase.Succeeded, kubelet.pod("default", "first-" + NODE).orElseThrow().status().phase());
+        } finally {
+            provider.start();
+        }
+        awaitPod("second", p -> p.status().phase() == PodPhase.Succeeded, "to succeed once the provider is back");
+    }
+
+    @Test
+    public void aRunningPodIsRestartedOnTheProvidersNextRevision() throws Exception {
+        writeManifest("looper.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: looper}
+                spec:
+                  restartPolicy: Always
+                  containers:
+                  - name: loop
+                    image: "%s"
+                    args: [print, started, loop]
+                """.formatted(testmodImage()));
+        awaitPod("looper", p -> p.status().phase() == PodPhase.Running, "to run");
+        bundle("io.krustlet.wasi").update();
+        PodSnapshot restarted = awaitPod("looper", p -> p.status().containerStatuses().get(0).restartCount() == 1
+                && p.status().containerStatuses().get(0).state() instanceof ContainerState.Running,
+                "to run again on the updated provider");
+        var last = restarted.status().containerStatuses().get(0).lastState();
+        assertEquals(137, last.exitCode());
+        Files.delete(podsDir().resolve("looper.yaml"));
+        await(() -> kubelet.pod("default", "looper-" + NODE).isEmpty(), () -> "the looping pod to be stopped");
+    }
+
+    private boolean componentActive(String name) {
+        Collection<ComponentDescriptionDTO> descriptions = scr.getComponentDescriptionDTOs();
+        for (ComponentDescriptionDTO d : descriptions) {
+            if (d.name.equals(name)) {
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    if (c.state == ComponentConfigurationDTO.ACTIVE) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}
