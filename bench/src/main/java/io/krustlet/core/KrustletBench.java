@@ -1,0 +1,194 @@
+package io.krustlet.core;
+
+import io.krustlet.api.ContainerExit;
+import io.krustlet.api.ContainerHandle;
+import io.krustlet.api.ContainerId;
+import io.krustlet.api.ContainerOutput;
+import io.krustlet.api.ContainerSpec;
+import io.krustlet.api.ModuleRef;
+import io.krustlet.api.ResourceLimits;
+import io.krustlet.testmodules.TestModules;
+import io.krustlet.wasi.WasiConfig;
+import io.krustlet.wasi.WasiRuntime;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code just bench [pods] [fib]}: prints the figures in docs/benchmarks.md. Nothing here is
+ * a test; it measures the real core and provider on this machine and prints what it saw.
+ */
+public final class KrustletBench {
+
+    private static final int PODS = 100;
+    private static final int WARMUP_PODS = 5;
+
+    private KrustletBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> which = args.length == 0 || (args.length == 1 && args[0].isBlank())
+                ? List.of("pods", "fib") : Arrays.asList(args);
+        System.out.printf("Krustlet benchmarks on %d cores, %s %s%n%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        if (which.contains("pods")) {
+            staticPods();
+        }
+        if (which.contains("fib")) {
+            fib();
+        }
+        System.exit(0);
+    }
+
+    private static WasiRuntime runtime(String engine) {
+        return new WasiRuntime(new WasiConfig() {
+            public Class<? extends Annotation> annotationType() { return WasiConfig.class; }
+            public String engine() { return engine; }
+            public int maxCachedModules() { return 8; }
+        });
+    }
+
+    // ---- static pods ----
+
+    private static void staticPods() throws Exception {
+        Path dir = Files.createTempDirectory("krustlet-bench");
+        Files.copy(TestModules.hello(), dir.resolve("hello.wasm"));
+        var bench = new StaticPodLatencyBench(dir, runtime("compiler"));
+        try {
+            for (int i = 0; i < WARMUP_PODS; i++) {
+                bench.run("warmup-" + i, "fs/hello.wasm", "[warm]");
+            }
+            long[] started = new long[PODS];
+            long[] succeeded = new long[PODS];
+            for (int i = 0; i < PODS; i++) {
+                var sample = bench.run("pod-" + i, "fs/hello.wasm", "[pod, " + i + "]");
+                started[i] = sample.startedNanos();
+                succeeded[i] = sample.succeededNanos();
+            }
+            System.out.printf("Static pods: %d pods of one cached module (hello.wasm), one after another, after %d warm-up pods%n",
+                    PODS, WARMUP_PODS);
+            System.out.printf("  %-40s %10s %10s %10s%n", "", "median", "p99", "max");
+            row("manifest written -> container started", started);
+            row("manifest written -> pod Succeeded", succeeded);
+            System.out.println();
+        } finally {
+            bench.close();
+        }
+    }
+
+    private static void row(String label, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        System.out.printf("  %-40s %8.1fms %8.1fms %8.1fms%n", label, ms(percentile(sorted, 50)),
+                ms(percentile(sorted, 99)), ms(sorted[sorted.length - 1]));
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    // ---- fib(30) ----
+
+    private static void fib() throws Exception {
+        Path module = TestModules.testmod();
+        System.out.println("fib(30) in testmod.wasm (recursive C, clang -O2), run time of _start after the module is loaded");
+        System.out.printf("  %-32s %10s %10s %s%n", "engine", "best", "median", "runs");
+        fibRow("Chicory compiler (JVM bytecode)", runtime("compiler"), module, 7);
+        fibRow("Chicory interpreter", runtime("interpreter"), module, 3);
+        nodeRow(module, 5);
+    }
+
+    private static void fibRow(String label, WasiRuntime runtime, Path module, int runs) throws Exception {
+        ModuleRef ref = ref(module);
+        run(runtime, ref, "fib", "5");
+        long[] times = new long[runs];
+        String output = "";
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            output = run(runtime, ref, "fib", "30");
+            times[i] = System.nanoTime() - start;
+        }
+        if (!output.equals("fib(30)=832040\n")) {
+            throw new IllegalStateException("wrong fib(30) output: " + output);
+        }
+        print(label, times);
+    }
+
+    private static void print(String label, long[] times) {
+        long[] sorted = times.clone();
+        Arrays.sort(sorted);
+        System.out.printf("  %-32s %8.1fms %8.1fms %d%n", label, ms(sorted[0]), ms(percentile(sorted, 50)), times.length);
+    }
+
+    private static String run(WasiRuntime runtime, ModuleRef ref, String... args) throws Exception {
+        List<String> argv = new ArrayList<>();
+        argv.add("testmod");
+        argv.addAll(List.of(args));
+        var out = new ByteArrayOutputStream();
+        ContainerHandle handle = runtime.start(new ContainerSpec(new ContainerId("bench", "fib", "uid", "fib", 0), ref,
+                argv, Map.of(), List.of(), null, ResourceLimits.NONE), new ContainerOutput(out, new ByteArrayOutputStream()));
+        ContainerExit exit = handle.exit().toCompletableFuture().get(10, TimeUnit.MINUTES);
+        if (exit.exitCode() != 0) {
+            throw new IllegalStateException("testmod " + argv + " exited " + exit);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void nodeRow(Path module, int runs) throws Exception {
+        String script = System.getProperty("krustlet.bench.node.script");
+        if (script == null || !canRun("node", "--version")) {
+            System.out.printf("  %-32s (node not found: skipped)%n", "Node.js WASI (V8)");
+            return;
+        }
+        long[] times = new long[runs];
+        Pattern pattern = Pattern.compile("node-wasi-ms ([0-9.]+) exit 0");
+        for (int i = 0; i < runs; i++) {
+            Process p = new ProcessBuilder("node", "--no-warnings", script, module.toString(), "fib", "30")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(5, TimeUnit.MINUTES);
+            Matcher m = pattern.matcher(err);
+            if (!m.find()) {
+                System.out.printf("  %-32s (failed: %s)%n", "Node.js WASI (V8)", err.strip());
+                return;
+            }
+            times[i] = (long) (Double.parseDouble(m.group(1)) * 1e6);
+        }
+        print("Node.js " + version() + " WASI (V8)", times);
+    }
+
+    private static boolean canRun(String... command) {
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String version() throws IOException {
+        return new String(new ProcessBuilder("node", "--version").start().getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8).strip();
+    }
+
+    private static ModuleRef ref(Path module) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(module));
+        return new ModuleRef("fs/" + module.getFileName(), module, "sha256:" + HexFormat.of().formatHex(digest));
+    }
+}
