@@ -17,7 +17,7 @@ build:
 
 # Start the node in the foreground (standalone unless a cluster is configured); builds first if needed.
 run:
-    @[ -x {{dist}}/bin/karaf ] || just build
+    @if [ ! -x {{dist}}/bin/karaf ] || [ ! -f assembly/target/krustlet-assembly-0.1.0-SNAPSHOT.tar.gz ] || [ -n "$(find pom.xml bundles etc testmodules features assembly/src assembly/pom.xml -type f -newer assembly/target/krustlet-assembly-0.1.0-SNAPSHOT.tar.gz -not -path '*/target/*' 2>/dev/null | head -1)" ]; then just build; fi
     @echo "Starting Krustlet (Karaf console; type 'krustlet:pods', or Ctrl-D to stop)"
     {{dist}}/bin/karaf
 
@@ -27,7 +27,7 @@ test: check-wasi-toolchain
 
 # Benchmarks: static pod start latency over 100 pods, fib(30) per engine (and Node's WASI when present).
 bench *ARGS: check-wasi-toolchain
-    @[ -f bench/target/krustlet-bench-0.1.0-SNAPSHOT.jar ] || {{mvn}} -q install -DskipTests
+    {{mvn}} -q install -DskipTests -pl bench -am
     {{mvn}} -q -pl bench exec:java -Dexec.args="{{ARGS}}"
 
 # Install the Debian packages that build the C test module for wasm32-wasi (needs root).
