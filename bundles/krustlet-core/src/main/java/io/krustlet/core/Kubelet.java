@@ -8,6 +8,7 @@ import io.krustlet.core.lifecycle.PodWorkers;
 import io.krustlet.core.lifecycle.RuntimeContainerLauncher;
 import io.krustlet.core.lifecycle.SystemTimers;
 import io.krustlet.core.logs.ContainerLogs;
+import io.krustlet.core.modules.ImageModuleResolver;
 import io.krustlet.core.modules.LocalModuleResolver;
 import io.krustlet.core.pod.PodDefinition;
 import io.krustlet.core.runtime.RuntimeRegistry;
@@ -17,6 +18,7 @@ import io.krustlet.core.status.KubeletPods;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatusListener;
 import io.krustlet.core.volumes.VolumeManager;
+import io.krustlet.oci.ImageService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -53,7 +58,15 @@ public final class Kubelet implements KubeletPods {
     private static final Duration SHUTDOWN_GRACE_CAP = Duration.ofSeconds(30);
 
     private final RuntimeRegistry runtimes = new RuntimeRegistry();
+    private final AtomicInteger launchThreads = new AtomicInteger();
+
+    /** The registry client; without it the node runs fs/ images only. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ImageService images;
+
     private KubeletSettings settings;
+    private ExecutorService launches;
     private SystemTimers timers;
     private ContainerLogs logs;
     private PodWorkers pods;
@@ -81,11 +94,16 @@ public final class Kubelet implements KubeletPods {
         timers = new SystemTimers();
         logs = new ContainerLogs(settings.dataDir().resolve("logs"), settings.containerLogMaxSize(),
                 settings.containerLogMaxFiles());
-        var launcher = new RuntimeContainerLauncher(
-                new LocalModuleResolver(settings.allowLocalModules(), settings.localModuleRoot()),
-                new VolumeManager(settings.dataDir().resolve("pods")), logs);
+        launches = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "krustlet-launch-" + launchThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        var modules = new ImageModuleResolver(
+                new LocalModuleResolver(settings.allowLocalModules(), settings.localModuleRoot()), () -> images);
+        var launcher = new RuntimeContainerLauncher(modules, new VolumeManager(settings.dataDir().resolve("pods")), logs);
         pods = new PodWorkers((pod, publisher) -> new PodWorker(pod, runtimeOf(pod), timers, runtimes::find,
-                launcher, publisher));
+                launcher, launches, publisher));
         pods.addListener(new PodPhaseLogger());
         runtimes.addListener(pods);
         LOG.info("Kubelet {} starting in standalone mode (data {}, runtimes present: {})", settings.nodeName(),
@@ -114,6 +132,9 @@ public final class Kubelet implements KubeletPods {
         }
         if (timers != null) {
             timers.close();
+        }
+        if (launches != null) {
+            launches.shutdownNow();
         }
     }
 

@@ -30,7 +30,10 @@ class KubeletTest {
     private Path manifests;
 
     private KubeletConfig config() {
-        Path base = dir;
+        return config(dir);
+    }
+
+    static KubeletConfig config(Path base) {
         return new KubeletConfig() {
             public Class<? extends Annotation> annotationType() { return KubeletConfig.class; }
             public String nodeName() { return "node1"; }

@@ -2,6 +2,7 @@ package io.krustlet.core.lifecycle;
 
 import io.krustlet.api.ContainerExit;
 import io.krustlet.api.ContainerRuntime;
+import io.krustlet.core.modules.ModuleResolver;
 import io.krustlet.core.pod.ContainerDefinition;
 import io.krustlet.core.pod.PodDefinition;
 import io.krustlet.core.pod.RestartPolicy;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ public final class PodWorker {
     static final String CRASH_LOOP_BACK_OFF = "CrashLoopBackOff";
     static final String POD_INITIALIZING = "PodInitializing";
     static final String CONTAINER_CREATING = "ContainerCreating";
+    static final Duration IMAGE_PULL_BACK_OFF_AFTER = Duration.ofSeconds(1);
 
     private enum Stage { NEW, INIT, MAIN, INIT_FAILED, STOPPING, STOPPED }
 
@@ -46,6 +49,7 @@ public final class PodWorker {
     private final Timers timers;
     private final ProviderLookup runtimes;
     private final ContainerLauncher launcher;
+    private final Executor launchExecutor;
     private final Consumer<PodSnapshot> publisher;
     private final SerialQueue queue = new SerialQueue();
     private final List<ContainerRun> initRuns = new ArrayList<>();
@@ -54,6 +58,7 @@ public final class PodWorker {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private Stage stage = Stage.NEW;
+    private Duration stopGrace = Duration.ZERO;
     private int initIndex;
     private Instant startTime;
     private volatile PodSnapshot snapshot;
@@ -63,13 +68,18 @@ public final class PodWorker {
         Optional<ContainerRuntime> find(String runtime);
     }
 
+    /**
+     * @param launchExecutor where launches run: they may pull an image, so never on the worker's
+     *     queue; their outcome is posted back to it
+     */
     public PodWorker(PodDefinition pod, String runtimeName, Timers timers, ProviderLookup runtimes,
-            ContainerLauncher launcher, Consumer<PodSnapshot> publisher) {
+            ContainerLauncher launcher, Executor launchExecutor, Consumer<PodSnapshot> publisher) {
         this.pod = pod;
         this.runtimeName = runtimeName;
         this.timers = timers;
         this.runtimes = runtimes;
         this.launcher = launcher;
+        this.launchExecutor = launchExecutor;
         this.publisher = publisher;
         pod.initContainers().forEach(c -> initRuns.add(new ContainerRun(c, true)));
         pod.containers().forEach(c -> appRuns.add(new ContainerRun(c, false)));
@@ -142,7 +152,7 @@ public final class PodWorker {
     }
 
     private void launch(ContainerRun run) {
-        if (stage == Stage.STOPPING || stage == Stage.STOPPED) {
+        if (stage == Stage.STOPPING || stage == Stage.STOPPED || run.launching) {
             return;
         }
         run.pending = null;
@@ -154,36 +164,75 @@ public final class PodWorker {
             return;
         }
         run.awaitingRuntime = false;
+        run.launching = true;
+        run.launchingProvider = provider.get();
+        run.preemptPending = false;
+        run.state = new ContainerState.Waiting(CONTAINER_CREATING, null);
         int attempt = run.everStarted ? run.restartCount + 1 : 0;
-        try {
-            ContainerLauncher.Launch launch = launcher.launch(pod, run.def, attempt, provider.get());
-            run.launch = launch;
-            run.provider = provider.get();
-            run.startedAt = timers.now();
-            run.restartCount = attempt;
-            run.everStarted = true;
-            run.imageId = launch.imageId();
-            run.state = new ContainerState.Running(run.startedAt);
-            LOG.info("Started container {} of pod {} (restart {})", run.def.name(), pod.key(), attempt);
-            launch.handle().exit().whenComplete((exit, error) -> queue.post(() -> onExit(run, launch,
-                    exit != null ? exit : new ContainerExit(128, ContainerExit.ERROR,
-                            "runtime failed: " + error, timers.now()))));
-        } catch (LaunchException e) {
-            Duration delay = run.backoff.next(null);
-            LOG.warn("Cannot start container {} of pod {}: {}: {} (retrying in {})", run.def.name(), pod.key(),
-                    e.reason(), e.getMessage(), format(delay));
-            run.state = new ContainerState.Waiting(e.reason(), e.getMessage());
-            run.pending = timers.schedule(delay, () -> queue.post(() -> retry(run)));
-        } catch (RuntimeException e) {
-            Duration delay = run.backoff.next(null);
-            LOG.error("Provider failed to start container {} of pod {}", run.def.name(), pod.key(), e);
-            run.state = new ContainerState.Waiting("CreateContainerError", String.valueOf(e.getMessage()));
-            run.pending = timers.schedule(delay, () -> queue.post(() -> retry(run)));
+        ContainerRuntime target = provider.get();
+        launchExecutor.execute(() -> {
+            try {
+                ContainerLauncher.Launch launch = launcher.launch(pod, run.def, attempt, target);
+                queue.post(() -> onLaunched(run, launch, target, attempt));
+            } catch (LaunchException e) {
+                queue.post(() -> onLaunchFailed(run, e.reason(), e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.error("Provider failed to start container {} of pod {}", run.def.name(), pod.key(), e);
+                queue.post(() -> onLaunchFailed(run, "CreateContainerError", String.valueOf(e.getMessage())));
+            }
+        });
+    }
+
+    private void onLaunched(ContainerRun run, ContainerLauncher.Launch launch, ContainerRuntime provider, int attempt) {
+        run.launching = false;
+        run.launch = launch;
+        run.provider = provider;
+        run.startedAt = timers.now();
+        run.restartCount = attempt;
+        run.everStarted = true;
+        run.imageId = launch.imageId();
+        run.state = new ContainerState.Running(run.startedAt);
+        LOG.info("Started container {} of pod {} (restart {})", run.def.name(), pod.key(), attempt);
+        launch.handle().exit().whenComplete((exit, error) -> queue.post(() -> onExit(run, launch,
+                exit != null ? exit : new ContainerExit(128, ContainerExit.ERROR, "runtime failed: " + error,
+                        timers.now()))));
+        if (stage == Stage.STOPPING) {
+            launch.handle().stop(stopGrace);
+        } else if (run.preemptPending) {
+            run.preempted = true;
+            launch.handle().stop(pod.terminationGracePeriod());
         }
+        publish();
+    }
+
+    private void onLaunchFailed(ContainerRun run, String reason, String message) {
+        run.launching = false;
+        if (stage == Stage.STOPPING || stage == Stage.STOPPED) {
+            finishStopIfIdle();
+            publish();
+            return;
+        }
+        Duration delay = run.backoff.next(null);
+        LOG.warn("Cannot start container {} of pod {}: {}: {} (retrying in {})", run.def.name(), pod.key(), reason,
+                message, format(delay));
+        var failed = new ContainerState.Waiting(reason, message);
+        run.state = failed;
+        run.pending = timers.schedule(delay, () -> queue.post(() -> retry(run)));
+        if (ModuleResolver.ERR_IMAGE_PULL.equals(reason)) {
+            // as the kubelet does: ErrImagePull right after the failure, ImagePullBackOff while it waits
+            timers.schedule(IMAGE_PULL_BACK_OFF_AFTER, () -> queue.post(() -> {
+                if (run.state == failed) {
+                    run.state = new ContainerState.Waiting(ModuleResolver.IMAGE_PULL_BACK_OFF,
+                            "Back-off pulling image \"" + run.def.image() + "\": " + message);
+                    publish();
+                }
+            }));
+        }
+        publish();
     }
 
     private void retry(ContainerRun run) {
-        if (run.launch == null && !(run.state instanceof ContainerState.Terminated)) {
+        if (run.launch == null && !run.launching && !(run.state instanceof ContainerState.Terminated)) {
             launch(run);
             publish();
         }
@@ -272,6 +321,8 @@ public final class PodWorker {
                         pod.key());
                 run.preempted = true;
                 run.launch.handle().stop(pod.terminationGracePeriod());
+            } else if (run.launching && run.launchingProvider == provider) {
+                run.preemptPending = true;
             }
         }
     }
@@ -281,6 +332,7 @@ public final class PodWorker {
             return;
         }
         stage = Stage.STOPPING;
+        stopGrace = gracePeriod;
         LOG.info("Stopping pod {} (grace period {})", pod.key(), format(gracePeriod));
         for (ContainerRun run : allRuns()) {
             if (run.pending != null) {
@@ -297,7 +349,7 @@ public final class PodWorker {
     }
 
     private void finishStopIfIdle() {
-        if (allRuns().stream().allMatch(r -> r.launch == null)) {
+        if (allRuns().stream().allMatch(r -> r.launch == null && !r.launching)) {
             stage = Stage.STOPPED;
             stopped.complete(null);
         }
@@ -368,7 +420,7 @@ public final class PodWorker {
                 if (t.exitCode() == 0) {
                     succeeded++;
                 }
-            } else if (run.lastState != null && (run.awaitingRuntime || run.pending != null)) {
+            } else if (run.lastState != null && (run.awaitingRuntime || run.pending != null || run.launching)) {
                 // between two runs: it will run again, so the pod is still running
                 running++;
             } else if (run.lastState != null) {
@@ -417,7 +469,10 @@ public final class PodWorker {
         int restartCount;
         boolean everStarted;
         boolean awaitingRuntime;
+        boolean launching;
         boolean preempted;
+        boolean preemptPending;
+        ContainerRuntime launchingProvider;
         String imageId = "";
         Instant startedAt;
         ContainerLauncher.Launch launch;

@@ -37,7 +37,8 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
     @Override
     public Launch launch(PodDefinition pod, ContainerDefinition container, int attempt, ContainerRuntime runtime)
             throws LaunchException {
-        ModuleRef module = modules.resolve(container.image());
+        ModuleResolver.ResolvedModule resolved = modules.resolve(container);
+        ModuleRef module = resolved.module();
         List<Mount> mounts = volumes.mounts(pod, container);
         CriLogFile log;
         try {
@@ -65,7 +66,7 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
 
             @Override
             public String imageId() {
-                return module.digest();
+                return resolved.imageId();
             }
 
             @Override

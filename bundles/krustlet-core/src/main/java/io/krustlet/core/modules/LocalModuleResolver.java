@@ -15,9 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Resolves Krustlet's {@code fs/<path>} images: a module on the node's disk, when the node
  * allows it. The digest is computed once per file version (path, size, modification time).
- * Registry images are refused with a clear message until an image service is present.
  */
-public final class LocalModuleResolver implements ModuleResolver {
+public final class LocalModuleResolver {
 
     public static final String PREFIX = "fs/";
 
@@ -33,19 +32,18 @@ public final class LocalModuleResolver implements ModuleResolver {
         this.root = root;
     }
 
-    @Override
+    public static boolean isLocal(String image) {
+        return image.startsWith(PREFIX);
+    }
+
     public ModuleRef resolve(String image) throws LaunchException {
-        if (!image.startsWith(PREFIX)) {
-            throw new LaunchException(ERR_IMAGE_PULL, "cannot pull image \"" + image
-                    + "\": this node has no registry client yet; use a local module (fs/<path>)");
-        }
         if (!allowLocal) {
-            throw new LaunchException(ERR_IMAGE_PULL, "image \"" + image
+            throw new LaunchException(ModuleResolver.ERR_IMAGE_PULL, "image \"" + image
                     + "\" is a local module, and local modules are disabled on this node (allowLocalModules=false)");
         }
         Path file = root.resolve(image.substring(PREFIX.length())).normalize();
         if (!Files.isRegularFile(file)) {
-            throw new LaunchException(ERR_IMAGE_PULL, "image \"" + image + "\": module file " + file + " not found");
+            throw new LaunchException(ModuleResolver.ERR_IMAGE_PULL, "image \"" + image + "\": module file " + file + " not found");
         }
         try {
             var version = new FileVersion(file, Files.size(file), Files.getLastModifiedTime(file).toMillis());
@@ -56,7 +54,7 @@ public final class LocalModuleResolver implements ModuleResolver {
             }
             return new ModuleRef(image, file, digest);
         } catch (IOException e) {
-            throw new LaunchException(ERR_IMAGE_PULL, "image \"" + image + "\": cannot read " + file + ": " + e.getMessage());
+            throw new LaunchException(ModuleResolver.ERR_IMAGE_PULL, "image \"" + image + "\": cannot read " + file + ": " + e.getMessage());
         }
     }
 

@@ -2,12 +2,28 @@ package io.krustlet.core.modules;
 
 import io.krustlet.api.ModuleRef;
 import io.krustlet.core.lifecycle.LaunchException;
+import io.krustlet.core.pod.ContainerDefinition;
 
-/** Turns a container's image reference into a local, verified module. */
+/** Turns a container's image into a local, verified module. May block while it pulls. */
 public interface ModuleResolver {
 
     /** The kubelet's waiting reason for an image that cannot be had. */
     String ERR_IMAGE_PULL = "ErrImagePull";
+    /** The waiting reason while the kubelet waits to retry a failed pull. */
+    String IMAGE_PULL_BACK_OFF = "ImagePullBackOff";
+    /** The reason for an image reference that is not valid. */
+    String INVALID_IMAGE_NAME = "InvalidImageName";
+    /** The reason for imagePullPolicy Never and an image the node does not have. */
+    String ERR_IMAGE_NEVER_PULL = "ErrImageNeverPull";
 
-    ModuleRef resolve(String image) throws LaunchException;
+    ResolvedModule resolve(ContainerDefinition container) throws LaunchException;
+
+    /**
+     * A module ready to run.
+     *
+     * @param module what the provider gets (its digest is the module's content digest)
+     * @param imageId the image ID the status reports
+     */
+    record ResolvedModule(ModuleRef module, String imageId) {
+    }
 }

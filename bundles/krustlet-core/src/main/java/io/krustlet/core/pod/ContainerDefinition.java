@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param name the container name
  * @param image the image reference
+ * @param imagePullPolicy spec imagePullPolicy as written, or null for the default
  * @param command spec command (overrides the module's entry point), maybe empty
  * @param args spec args, maybe empty
  * @param env the environment, resolved, in declaration order
@@ -19,6 +20,7 @@ import java.util.Map;
 public record ContainerDefinition(
         String name,
         String image,
+        String imagePullPolicy,
         List<String> command,
         List<String> args,
         Map<String, String> env,

@@ -160,7 +160,12 @@ public final class PodTranslator {
                         Boolean.TRUE.equals(m.getReadOnly())));
             }
         }
-        return new ContainerDefinition(c.getName(), c.getImage().trim(), nullToEmpty(c.getCommand()),
+        String pullPolicy = blankToNull(c.getImagePullPolicy());
+        if (pullPolicy != null && !List.of("Always", "IfNotPresent", "Never").contains(pullPolicy)) {
+            throw new InvalidPodException(field + ".imagePullPolicy: Unsupported value: \"" + pullPolicy
+                    + "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"");
+        }
+        return new ContainerDefinition(c.getName(), c.getImage().trim(), pullPolicy, nullToEmpty(c.getCommand()),
                 nullToEmpty(c.getArgs()), env(pod, c, field), blankToNull(c.getWorkingDir()), mounts, limits(c, field));
     }
 

@@ -31,11 +31,12 @@ class PodWorkerTest {
         var pod = new PodDefinition("default", "p", "uid-1", "file", null, policy, Duration.ofSeconds(30),
                 init.stream().map(PodWorkerTest::container).toList(), apps.stream().map(PodWorkerTest::container).toList(),
                 List.of(), Map.of());
-        return new PodWorker(pod, "wasi", timers, name -> Optional.ofNullable(provider), launcher, published::add);
+        return new PodWorker(pod, "wasi", timers, name -> Optional.ofNullable(provider), launcher, Runnable::run,
+                published::add);
     }
 
     private static ContainerDefinition container(String name) {
-        return new ContainerDefinition(name, "fs/" + name + ".wasm", List.of(), List.of(), Map.of(), null, List.of(),
+        return new ContainerDefinition(name, "fs/" + name + ".wasm", null, List.of(), List.of(), Map.of(), null, List.of(),
                 ResourceLimits.NONE);
     }
 

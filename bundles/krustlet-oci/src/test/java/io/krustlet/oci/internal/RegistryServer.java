@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * A real OCI registry for tests: Debian's {@code docker-registry} on 127.0.0.1 and a free port,
  * storage in a temp folder, optionally behind htpasswd basic auth.
  */
-final class RegistryServer implements AutoCloseable {
+public final class RegistryServer implements AutoCloseable {
 
     static final String BINARY = "/usr/bin/docker-registry";
 
@@ -30,7 +30,7 @@ final class RegistryServer implements AutoCloseable {
         this.process = process;
     }
 
-    static RegistryServer start(Path dir, String user, String password) throws Exception {
+    public static RegistryServer start(Path dir, String user, String password) throws Exception {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException("The OCI registry tests need Debian's docker-registry (and apache2-utils"
                     + " for htpasswd): apt-get install docker-registry apache2-utils");
@@ -97,7 +97,7 @@ final class RegistryServer implements AutoCloseable {
     }
 
     /** host:port, as an image reference's registry part. */
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
@@ -107,7 +107,7 @@ final class RegistryServer implements AutoCloseable {
         return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
