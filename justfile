@@ -30,9 +30,14 @@ bench *ARGS: check-wasi-toolchain
     {{mvn}} -q install -DskipTests -pl bench -am
     {{mvn}} -q -pl bench exec:java -Dexec.args="{{ARGS}}"
 
-# Install the Debian packages that build the C test module for wasm32-wasi (needs root).
+# Push a .wasm module to an OCI registry: just push hello.wasm 127.0.0.1:5000/hello:v1 [--insecure] [--docker-config FILE]
+push FILE REF *FLAGS:
+    @[ -f bundles/krustlet-oci/target/classes/io/krustlet/oci/internal/PushTool.class ] || {{mvn}} -q install -DskipTests -pl bundles/krustlet-oci -am
+    {{mvn}} -q -pl bundles/krustlet-oci exec:java -Dexec.mainClass=io.krustlet.oci.internal.PushTool -Dexec.classpathScope=compile -Dexec.args="$(realpath {{FILE}}) {{REF}} {{FLAGS}}"
+
+# Install the Debian packages the tests need: the wasm32-wasi C toolchain and an OCI registry (needs root).
 deps:
-    apt-get update -q && apt-get install -y -q clang lld wasi-libc libclang-rt-14-dev-wasm32
+    apt-get update -q && apt-get install -y -q clang lld wasi-libc libclang-rt-14-dev-wasm32 docker-registry apache2-utils
 
 [private]
 check-wasi-toolchain:

@@ -40,11 +40,14 @@ public final class KrustletBench {
 
     public static void main(String[] args) throws Exception {
         List<String> which = args.length == 0 || (args.length == 1 && args[0].isBlank())
-                ? List.of("pods", "fib") : Arrays.asList(args);
+                ? List.of("pods", "pull", "fib") : Arrays.asList(args);
         System.out.printf("Krustlet benchmarks on %d cores, %s %s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
         if (which.contains("pods")) {
             staticPods();
+        }
+        if (which.contains("pull")) {
+            PullBench.run(KrustletBench::runtime);
         }
         if (which.contains("fib")) {
             fib();

@@ -31,8 +31,13 @@ final class StaticPodLatencyBench {
     private final Map<String, CompletableFuture<Long>> succeeded = new ConcurrentHashMap<>();
 
     StaticPodLatencyBench(Path dir, ContainerRuntime runtime) throws Exception {
+        this(dir, runtime, null);
+    }
+
+    StaticPodLatencyBench(Path dir, ContainerRuntime runtime, io.krustlet.oci.ImageService images) throws Exception {
         this.dir = dir;
         Files.createDirectories(dir.resolve("pods"));
+        kubelet.images = images;
         kubelet.bindRuntime(runtime, Map.of(ContainerRuntime.RUNTIME_PROPERTY, "wasi", "service.id", 1L));
         kubelet.activate(config(dir));
         kubelet.addListener(new PodStatusListener() {
