@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,12 +189,65 @@ class OciImageServiceTest {
     }
 
     @Test
+    void bearerTokenRegistriesAreAnsweredWithATokenFromTheirRealm() throws Exception {
+        pushHello("wasm/token:v1");
+        try (TokenAuthProxy hub = new TokenAuthProxy(plain.host(), "bob", "pw")) {
+            String image = hub.host() + "/wasm/token:v1";
+            var anonymous = new OciImageService(tmp.resolve("anon"), 0, Set.of(hub.host()), null, List.of());
+            assertThatThrownBy(() -> anonymous.pull(image, PullPolicy.Always, List.of()))
+                    .isInstanceOf(PullException.class).hasMessageContaining("refused an anonymous request")
+                    .extracting(e -> ((PullException) e).kind()).isEqualTo(PullException.Kind.UNAUTHORIZED);
+            var node = new OciImageService(tmp.resolve("store"), 0, Set.of(hub.host()), null,
+                    List.of(new RegistryCredential(hub.host(), "bob", "pw")));
+            PulledModule pulled = node.pull(image, PullPolicy.Always, List.of());
+            assertThat(Files.readAllBytes(pulled.file())).isEqualTo(TestModules.bytes("hello.wasm"));
+            assertThat(hub.tokenRequests).last().asString()
+                    .contains("service=test-registry").contains("scope=repository%3Awasm%2Ftoken%3Apull");
+        }
+    }
+
+    @Test
     void aRegistryNotListedAsInsecureIsReachedOverTlsOnly() throws Exception {
         pushHello("wasm/tls:v1");
         var strict = new OciImageService(tmp.resolve("strict"), 0, Set.of(), null, List.of());
         assertThatThrownBy(() -> strict.pull(plain.host() + "/wasm/tls:v1", PullPolicy.Always, List.of()))
                 .isInstanceOf(PullException.class)
                 .extracting(e -> ((PullException) e).kind()).isEqualTo(PullException.Kind.NETWORK);
+    }
+
+    @Test
+    void aPrivateCaBundleLetsTheNodeTrustATlsRegistry() throws Exception {
+        try (RegistryServer tls = RegistryServer.start(tmp.resolve("tls"), null, null, true)) {
+            SSLContext trusting = TrustStores.withBundle(tls.certificate());
+            String image = tls.host() + "/wasm/private-ca:v1";
+            new OciImageService(tmp.resolve("pusher"), 0, Set.of(), trusting, List.of()).push(TestModules.hello(), image, List.of());
+            var untrusting = new OciImageService(tmp.resolve("plain-jvm"), 0, Set.of(), null, List.of());
+            assertThatThrownBy(() -> untrusting.pull(image, PullPolicy.Always, List.of()))
+                    .isInstanceOf(PullException.class)
+                    .extracting(e -> ((PullException) e).kind()).isEqualTo(PullException.Kind.NETWORK);
+            var node = new OciImageService(tmp.resolve("store"), 0, Set.of(), trusting, List.of());
+            assertThat(node.pull(image, PullPolicy.Always, List.of()).pulled()).isTrue();
+        }
+    }
+
+    @Test
+    void aDockerV2ManifestWithAWasmLayerIsPulledToo() throws Exception {
+        ImageReference ref = ImageReference.parse(plain.host() + "/wasm/docker-style:v1");
+        var client = new RegistryClient(Set.of(plain.host()), null);
+        byte[] module = TestModules.bytes("hello.wasm");
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        client.pushBlob(ref, module, Digests.of(module), Optional.empty());
+        client.pushBlob(ref, config, Digests.of(config), Optional.empty());
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"%s",
+                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"%s","size":%d},
+                 "layers":[{"mediaType":"application/vnd.module.wasm.content.layer.v1+wasm","digest":"%s","size":%d}]}
+                """.formatted(MediaTypes.DOCKER_MANIFEST, Digests.of(config), config.length, Digests.of(module),
+                module.length);
+        client.pushManifest(ref, "v1", MediaTypes.DOCKER_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8),
+                Optional.empty());
+        PulledModule pulled = service().pull(ref.toString(), PullPolicy.IfNotPresent, List.of());
+        assertThat(Files.readAllBytes(pulled.file())).isEqualTo(module);
     }
 
     @Test

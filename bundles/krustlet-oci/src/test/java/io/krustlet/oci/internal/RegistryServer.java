@@ -24,13 +24,26 @@ public final class RegistryServer implements AutoCloseable {
     private final int port;
     private final Process process;
 
-    private RegistryServer(Path dir, int port, Process process) {
+    private final boolean tls;
+
+    private RegistryServer(Path dir, int port, Process process, boolean tls) {
         this.dir = dir;
         this.port = port;
         this.process = process;
+        this.tls = tls;
+    }
+
+    /** The self-signed certificate of a TLS registry, PEM. */
+    public Path certificate() {
+        return dir.resolve("cert.pem");
     }
 
     public static RegistryServer start(Path dir, String user, String password) throws Exception {
+        return start(dir, user, password, false);
+    }
+
+    /** @param tls serve HTTPS with a fresh self-signed certificate for 127.0.0.1 ({@link #certificate()}) */
+    public static RegistryServer start(Path dir, String user, String password, boolean tls) throws Exception {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException("The OCI registry tests need Debian's docker-registry (and apache2-utils"
                     + " for htpasswd): apt-get install docker-registry apache2-utils");
@@ -66,24 +79,40 @@ public final class RegistryServer implements AutoCloseable {
                         path: %s
                     """.formatted(dir.resolve("htpasswd")));
         }
+        if (tls) {
+            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+            if (openssl.waitFor() != 0) {
+                throw new IllegalStateException("openssl could not make a test certificate: "
+                        + Files.readString(dir.resolve("openssl.log")));
+            }
+            config.append("""
+                      tls:
+                        certificate: %s
+                        key: %s
+                    """.formatted(dir.resolve("cert.pem"), dir.resolve("key.pem")));
+        }
         Path file = dir.resolve("config.yml");
         Files.writeString(file, config);
         Process process = new ProcessBuilder(BINARY, "serve", file.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-        var server = new RegistryServer(dir, port, process);
+        var server = new RegistryServer(dir, port, process, tls);
         server.awaitReady();
         return server;
     }
 
     private void awaitReady() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = tls ? HttpClient.newBuilder().sslContext(TrustStores.withBundle(certificate())).build()
+                : HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
             }
             try {
-                int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+                int status = http.send(HttpRequest.newBuilder(URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + "/v2/")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 200 || status == 401) {
                     return;
