@@ -1,9 +1,12 @@
 package io.krustlet.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.debugConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import io.krustlet.core.status.KubeletPods;
@@ -14,6 +17,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -25,8 +30,13 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Boots the Krustlet distribution itself (the tar.gz `just run` starts) in a forked Karaf,
- * offline: Pax Exam's own bundles come from a folder filled at build time. Static pods are
- * written into a folder of the test's own.
+ * offline: the distribution's system/ folder plus, for Pax Exam's own bundles, the build's local
+ * Maven repository (read-only). Static pods are written into a folder of the test's own
+ * (podManifestPath points there), so a test adds a pod with {@link #writeManifest} and waits for
+ * its status through the core's {@code KubeletPods} service with {@link #awaitPod}.
+ *
+ * <p>Subclasses: {@code @RunWith(PaxExam.class)}, {@code @ExamReactorStrategy(PerClass.class)}
+ * and a {@code @Configuration} method returning {@link #baseConfig()} (plus their own options).
  */
 public abstract class KrustletTestSupport {
 
@@ -41,30 +51,51 @@ public abstract class KrustletTestSupport {
 
     protected Option[] baseConfig() throws IOException {
         String distribution = System.getProperty("krustlet.distribution");
+        if (distribution == null || !new File(distribution).isFile()) {
+            throw new IllegalStateException("krustlet.distribution (the assembly tar.gz) not found: " + distribution
+                    + "; build it first: mvn install -pl assembly");
+        }
         Path work = Path.of(System.getProperty("krustlet.work", "target/work")).toAbsolutePath();
         Path pods = work.resolve("pods-" + UUID.randomUUID());
         Files.createDirectories(pods);
         Path testmod = copyTestModule(work);
         String mvnCfg = "etc/org.ops4j.pax.url.mvn.cfg";
-        return new Option[] {
+        List<Option> options = new ArrayList<>(List.of(
             karafDistributionConfiguration()
                     .frameworkUrl(new File(distribution).toURI().toString())
                     .unpackDirectory(work.resolve("exam").toFile())
                     .useDeployFolder(false)
                     .name("Krustlet"),
             configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+            // The container boots in ~10 s; when a boot feature does not resolve, Pax Exam's probe
+            // never comes up either, so fail after 90 s instead of the default 180 s (and see
+            // karaf.log with -Dkrustlet.itest.keep=true). Also bounds the wait of @Inject services.
+            systemTimeout(90_000),
             logLevel(LogLevelOption.LogLevel.INFO),
+            // Offline: the distribution's system/ folder, then the build's local repository (read
+            // as a local-layout repository, for Pax Exam's own "exam" feature), no remote ones.
+            // The container's own local repository is a scratch folder, so it never writes to ~/.m2.
             editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.localRepository",
-                    System.getProperty("krustlet.local.repo")),
+                    work.resolve("container-m2").toString()),
             editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.defaultRepositories",
-                    "file:" + System.getProperty("krustlet.exam.repo") + "@id=exam@snapshots, "
-                            + "${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots"),
+                    "${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots, "
+                            + new File(System.getProperty("krustlet.local.repo")).toURI() + "@id=build.local@snapshots"),
+            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
             editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "nodeName", NODE),
             editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "podManifestPath", pods.toString()),
             systemProperty("krustlet.itest.pods").value(pods.toString()),
-            systemProperty("krustlet.itest.testmod").value(testmod == null ? "" : testmod.toString()),
-        };
+            systemProperty("krustlet.itest.testmod").value(testmod == null ? "" : testmod.toString())));
+        // -Dkrustlet.itest.keep=true keeps the container's folder (target/work/exam/<uuid>: etc/, data/log/karaf.log);
+        // -Dkrustlet.itest.debug=5005 makes the container wait for a debugger on that port.
+        if (Boolean.getBoolean("krustlet.itest.keep")) {
+            options.add(keepRuntimeFolder());
+        }
+        String debugPort = System.getProperty("krustlet.itest.debug", "");
+        if (!debugPort.isEmpty()) {
+            options.add(debugConfiguration(debugPort, true));
+        }
+        return options.toArray(new Option[0]);
     }
 
     /** testmod.wasm from the krustlet-testmodules jar, as a file the container can read; null if not built. */

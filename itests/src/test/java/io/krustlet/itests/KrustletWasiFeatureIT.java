@@ -6,6 +6,10 @@ import static org.junit.Assert.assertTrue;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -54,12 +58,42 @@ public class KrustletWasiFeatureIT extends KrustletTestSupport {
     public void theFeatureInstallsAndTheComponentsAreActive() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("krustlet-wasi")));
         for (String name : new String[] {"io.krustlet.api", "io.krustlet.core", "io.krustlet.wasi",
-                "io.krustlet.shell", "io.krustlet.kubernetes.client"}) {
+                "io.krustlet.shell", "io.krustlet.oci", "io.krustlet.kubernetes.client"}) {
             assertEquals(name + " state", Bundle.ACTIVE, bundle(name).getState());
         }
         await(() -> componentActive("io.krustlet.core.Kubelet"), () -> "the Kubelet component to be active");
         await(() -> componentActive("io.krustlet.wasi.WasiRuntime"), () -> "the WasiRuntime component to be active");
         assertEquals(NODE, kubelet.nodeName());
+    }
+
+    /** The model's Jackson/YAML wiring works across the separate Jackson and snakeyaml bundles. */
+    @Test
+    public void fabric8ReadsPodYamlInsideOsgi() {
+        Pod pod = Serialization.unmarshal("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n", Pod.class);
+        assertEquals("x", pod.getMetadata().getName());
+        assertEquals("Pod", pod.getKind());
+        assertEquals("x", Serialization.unmarshal(Serialization.asYaml(pod), Pod.class).getMetadata().getName());
+    }
+
+    /**
+     * fabric8 finds its HTTP client factory through ServiceLoader: first on the thread context
+     * class loader, then on its own (bundle) class loader, which sees the embedded jars'
+     * META-INF/services. Checked with the probe's context class loader and with none, as in a
+     * DS component thread; no withHttpClientFactory(...) is needed.
+     */
+    @Test
+    public void fabric8FindsTheJdkHttpClientFactoryInsideOsgi() {
+        Thread thread = Thread.currentThread();
+        ClassLoader original = thread.getContextClassLoader();
+        for (ClassLoader tccl : new ClassLoader[] {original, null}) {
+            thread.setContextClassLoader(tccl);
+            try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+                assertEquals("io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientImpl",
+                        client.getHttpClient().getClass().getName());
+            } finally {
+                thread.setContextClassLoader(original);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs the Krustlet features into a STOCK Apache Karaf (not our assembly), the way a user would:
+#   feature:repo-add mvn:io.krustlet/krustlet-features/<version>/xml/features
+#   feature:install krustlet-wasi
+# and checks that every krustlet bundle is Active and the shell commands answer.
+#
+# Needs: `mvn install` of the project done (the artifacts are read from ~/.m2/repository, which a
+# stock Karaf uses as its local repository) and the apache-karaf tar.gz in ~/.m2 (or KARAF_TGZ).
+# Usage: features/stock-karaf-check.sh            (exit code 0 when everything is Active)
+set -euo pipefail
+
+KARAF_VERSION=${KARAF_VERSION:-4.4.10}
+VERSION=${VERSION:-0.1.0-SNAPSHOT}
+REPO=${MAVEN_REPO:-$HOME/.m2/repository}
+KARAF_TGZ=${KARAF_TGZ:-$REPO/org/apache/karaf/apache-karaf/$KARAF_VERSION/apache-karaf-$KARAF_VERSION.tar.gz}
+SSH_PORT=${SSH_PORT:-8141}
+if [ -z "${JAVA_HOME:-}" ]; then
+    for d in /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/temurin-17-*; do [ -x "$d/bin/java" ] && { export JAVA_HOME=$d; break; }; done
+fi
+
+if [ ! -f "$KARAF_TGZ" ]; then
+    echo "No Karaf at $KARAF_TGZ: mvn dependency:get -Dartifact=org.apache.karaf:apache-karaf:$KARAF_VERSION:tar.gz" >&2
+    exit 2
+fi
+work=$(mktemp -d /tmp/krustlet-stock-karaf.XXXXXX)
+tar xzf "$KARAF_TGZ" -C "$work"
+home="$work/apache-karaf-$KARAF_VERSION"
+# A stock Karaf with only: an SSH port of our own, the RMI ports moved, the karaf/karaf user enabled
+# (commented out in a stock users.properties), and the local repository named explicitly.
+sed -i "s/^sshPort *= *.*/sshPort = $SSH_PORT/" "$home/etc/org.apache.karaf.shell.cfg"
+sed -i "s/^rmiRegistryPort *= *.*/rmiRegistryPort = $((SSH_PORT + 1))/; s/^rmiServerPort *= *.*/rmiServerPort = $((SSH_PORT + 2))/" \
+    "$home/etc/org.apache.karaf.management.cfg"
+sed -i 's/^#karaf = /karaf = /; s/^#_g_/_g_/' "$home/etc/users.properties"
+echo "org.ops4j.pax.url.mvn.localRepository = $REPO" >> "$home/etc/org.ops4j.pax.url.mvn.cfg"
+
+stop() {
+    # stop this Karaf (its own pid only), waiting up to 30 s for it to exit
+    local pid
+    pid=$(cat "$home/karaf.pid" 2>/dev/null || true)
+    "$home/bin/stop" >/dev/null 2>&1 || true
+    for _ in $(seq 60); do [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill "$pid" || true
+}
+trap stop EXIT
+"$home/bin/start"
+shell() { echo "$1" | timeout 120 "$home/bin/client" -u karaf -p karaf -a "$SSH_PORT" -r 30 -d 2 -b 2>/dev/null; }
+deadline=$((SECONDS + 90))
+until shell 'bundle:list -t 0' >/dev/null; do
+    [ $SECONDS -lt $deadline ] || { echo "Karaf did not come up; see $home/data/log/karaf.log" >&2; exit 1; }
+    sleep 1
+done
+
+shell "feature:repo-add mvn:io.krustlet/krustlet-features/$VERSION/xml/features"
+shell "feature:install krustlet-wasi"
+bundles=$(shell 'bundle:list -t 0')
+echo "$bundles" | grep -Ei 'krustlet|jackson|yaml' || true
+status=0
+if echo "$bundles" | grep -i 'krustlet' | grep -v '| Active'; then
+    echo "FAIL: krustlet bundles not Active" >&2; status=1
+fi
+for name in "Krustlet :: API" "Krustlet :: Core" "fabric8 kubernetes-client" "Krustlet :: WASI provider" "Krustlet :: Shell"; do
+    echo "$bundles" | grep -F "$name" | grep -q '| Active' || { echo "FAIL: $name is not Active" >&2; status=1; }
+done
+for cfg in io.krustlet.kubelet.cfg io.krustlet.oci.cfg; do
+    [ -f "$home/etc/$cfg" ] || { echo "FAIL: etc/$cfg was not created" >&2; status=1; }
+done
+shell 'krustlet:pods' || { echo "FAIL: krustlet:pods" >&2; status=1; }
+grep -E 'ERROR' "$home/data/log/karaf.log" && { echo "FAIL: errors in karaf.log" >&2; status=1; }
+if [ $status -eq 0 ]; then
+    echo "OK: krustlet-wasi installs and runs in a stock Karaf $KARAF_VERSION"
+    stop; rm -rf "$work"
+else
+    echo "Karaf left in $home (data/log/karaf.log)" >&2
+fi
+exit $status
