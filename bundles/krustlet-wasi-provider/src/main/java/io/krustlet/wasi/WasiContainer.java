@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -148,19 +149,24 @@ final class WasiContainer implements ContainerHandle {
         stopRequested = true;
         thread.interrupt();
         long deadline = System.nanoTime() + Math.max(gracePeriod.toNanos(), INTERRUPT_REPEAT.toNanos());
-        var repeat = timer.scheduleWithFixedDelay(() -> {
-            if (!exit.isDone() && System.nanoTime() < deadline) {
-                thread.interrupt();
-            }
-        }, INTERRUPT_REPEAT.toMillis(), INTERRUPT_REPEAT.toMillis(), TimeUnit.MILLISECONDS);
-        exit.whenComplete((e, t) -> repeat.cancel(false));
-        timer.schedule(() -> {
-            repeat.cancel(false);
-            if (!exit.isDone()) {
-                LOG.warn("Container {} did not stop within {} s; it keeps its thread until it does", spec.id(),
-                        gracePeriod.toSeconds());
-            }
-        }, Math.max(gracePeriod.toMillis(), INTERRUPT_REPEAT.toMillis()), TimeUnit.MILLISECONDS);
+        try {
+            var repeat = timer.scheduleWithFixedDelay(() -> {
+                if (!exit.isDone() && System.nanoTime() < deadline) {
+                    thread.interrupt();
+                }
+            }, INTERRUPT_REPEAT.toMillis(), INTERRUPT_REPEAT.toMillis(), TimeUnit.MILLISECONDS);
+            exit.whenComplete((e, t) -> repeat.cancel(false));
+            timer.schedule(() -> {
+                repeat.cancel(false);
+                if (!exit.isDone()) {
+                    LOG.warn("Container {} did not stop within {} s; it keeps its thread until it does", spec.id(),
+                            gracePeriod.toSeconds());
+                }
+            }, Math.max(gracePeriod.toMillis(), INTERRUPT_REPEAT.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the runtime is shutting down: the one interrupt above is all that can be done now
+            LOG.debug("Stop of {} after the runtime shut down", spec.id());
+        }
     }
 
     ContainerSpec spec() {

@@ -52,9 +52,11 @@ final class RegistryClient {
 
     RegistryClient(Set<String> insecureRegistries, SSLContext ssl) {
         this.insecureRegistries = Set.copyOf(insecureRegistries);
+        // Redirects are followed by hand: registries send blob downloads to storage hosts
+        // (S3, CDNs) that must not receive the registry's Authorization header.
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL);
+                .followRedirects(HttpClient.Redirect.NEVER);
         if (ssl != null) {
             builder.sslContext(ssl);
         }
@@ -91,6 +93,13 @@ final class RegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(base(ref).resolve("blobs/" + digest))
                 .timeout(BLOB_TIMEOUT).GET();
         HttpResponse<InputStream> response = send(ref, "pull", credential, request, HttpResponse.BodyHandlers.ofInputStream());
+        for (int hops = 0; isRedirect(response.statusCode()) && hops < 5; hops++) {
+            discard(response);
+            URI location = response.uri().resolve(response.headers().firstValue("Location")
+                    .orElseThrow(() -> new PullException(Kind.NETWORK, "redirect without Location for blob " + digest)));
+            response = exchange(ref, HttpRequest.newBuilder(location).timeout(BLOB_TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        }
         try (InputStream in = response.body()) {
             if (response.statusCode() == 404) {
                 throw new PullException(Kind.NOT_FOUND, "blob " + digest + " of " + ref + " not found");
@@ -245,6 +254,10 @@ final class RegistryClient {
             Thread.currentThread().interrupt();
             throw new PullException(Kind.NETWORK, "interrupted while talking to " + ref.registry(), e);
         }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
     private static void discard(HttpResponse<?> response) {

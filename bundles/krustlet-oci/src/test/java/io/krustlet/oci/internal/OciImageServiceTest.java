@@ -207,6 +207,18 @@ class OciImageServiceTest {
     }
 
     @Test
+    void blobRedirectsAreFollowedWithoutTheRegistrysCredentials() throws Exception {
+        pushHello("wasm/redirected:v1");
+        try (RedirectingRegistry front = new RedirectingRegistry(plain.host(), "carol", "pw")) {
+            var node = new OciImageService(tmp.resolve("store"), 0, Set.of(front.host()), null,
+                    List.of(new RegistryCredential(front.host(), "carol", "pw")));
+            PulledModule pulled = node.pull(front.host() + "/wasm/redirected:v1", PullPolicy.Always, List.of());
+            assertThat(Files.readAllBytes(pulled.file())).isEqualTo(TestModules.bytes("hello.wasm"));
+            assertThat(front.storageAuthorization).containsExactly("none");
+        }
+    }
+
+    @Test
     void aRegistryNotListedAsInsecureIsReachedOverTlsOnly() throws Exception {
         pushHello("wasm/tls:v1");
         var strict = new OciImageService(tmp.resolve("strict"), 0, Set.of(), null, List.of());
