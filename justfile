@@ -21,9 +21,10 @@ run:
     @echo "Starting Krustlet (Karaf console; type 'krustlet:pods', or Ctrl-D to stop)"
     {{dist}}/bin/karaf
 
-# Unit tests of every bundle, then the Pax Exam integration tests in a real Karaf.
+# Unit tests of every bundle, the Pax Exam tests in our Karaf, then feature:install in a stock Karaf.
 test: check-wasi-toolchain
     {{mvn}} install
+    bash features/stock-karaf-check.sh
 
 # Benchmarks: static pod start latency over 100 pods, fib(30) per engine (and Node's WASI when present).
 bench *ARGS: check-wasi-toolchain
