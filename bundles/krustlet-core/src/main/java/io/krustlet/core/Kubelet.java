@@ -110,7 +110,13 @@ public final class Kubelet implements KubeletPods {
                 settings.dataDir(), runtimes.runtimes());
         staticPods = new StaticPodSource(settings.podManifestPath(), settings.nodeName(),
                 this::admitStaticPods, settings.manifestRescan());
-        staticPods.start();
+        try {
+            staticPods.start();
+        } catch (IOException e) {
+            // the node stays up (shell, providers, later the API server's pods); only static pods are off
+            LOG.error("Cannot watch the static pod folder {} (podManifestPath): {}; no static pods will run",
+                    settings.podManifestPath(), e.toString());
+        }
     }
 
     @Deactivate

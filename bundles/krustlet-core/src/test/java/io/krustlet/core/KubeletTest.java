@@ -135,6 +135,34 @@ class KubeletTest {
     }
 
     @Test
+    void anUnusableManifestFolderLeavesTheNodeUp() throws Exception {
+        Path file = dir.resolve("not-a-folder");
+        Files.writeString(file, "x");
+        Kubelet other = new Kubelet();
+        KubeletConfig base = config(dir.resolve("other"));
+        other.activate(new KubeletConfig() {
+            public Class<? extends Annotation> annotationType() { return KubeletConfig.class; }
+            public String nodeName() { return "node2"; }
+            public String nodeIP() { return ""; }
+            public String dataDir() { return base.dataDir(); }
+            public String podManifestPath() { return file.toString(); }
+            public int manifestRescanSeconds() { return 1; }
+            public int maxPods() { return 110; }
+            public String defaultRuntime() { return "wasi"; }
+            public boolean allowLocalModules() { return true; }
+            public String localModuleRoot() { return base.localModuleRoot(); }
+            public long containerLogMaxSize() { return 1 << 20; }
+            public int containerLogMaxFiles() { return 2; }
+        });
+        try {
+            assertThat(other.nodeName()).isEqualTo("node2");
+            assertThat(other.pods()).isEmpty();
+        } finally {
+            other.deactivate();
+        }
+    }
+
+    @Test
     void aPodWaitsForItsRuntimeAndRunsWhenAProviderArrives() throws Exception {
         Files.writeString(manifests.resolve("other.yaml"), """
                 apiVersion: v1
