@@ -1,10 +1,9 @@
 package io.krustlet.core;
 
-import io.krustlet.oci.internal.OciConfig;
+import io.krustlet.oci.internal.TestOciConfig;
 import io.krustlet.oci.internal.OciImageService;
 import io.krustlet.oci.internal.RegistryServer;
 import io.krustlet.wasi.WasiRuntime;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,13 +33,13 @@ final class PullBench {
                 Path file = dir.resolve(mib + "mb.wasm");
                 Files.write(file, SizedModule.of(mib * 1024 * 1024, mib));
                 String image = registry.host() + "/bench/module-" + mib + "mb:v1";
-                new OciImageService(config(dir.resolve("pusher"), registry.host())).push(file, image, List.of());
+                new OciImageService(TestOciConfig.of(dir.resolve("pusher"), registry.host())).push(file, image, List.of());
                 long[] cold = new long[ROUNDS];
                 long[] warm = new long[ROUNDS];
                 for (int round = 0; round < ROUNDS; round++) {
                     Path node = dir.resolve("node-" + mib + "-" + round);
                     var bench = new StaticPodLatencyBench(node, runtimes.apply("compiler"),
-                            new OciImageService(config(node.resolve("store"), registry.host())));
+                            new OciImageService(TestOciConfig.of(node.resolve("store"), registry.host())));
                     try {
                         cold[round] = bench.run("cold", image, "[]").succeededNanos();
                         warm[round] = bench.run("warm", image, "[]").succeededNanos();
@@ -61,14 +60,4 @@ final class PullBench {
         System.out.printf("  %-10s %-44s %8.1fms %8.1fms%n", module, label, sorted[sorted.length / 2] / 1e6, sorted[0] / 1e6);
     }
 
-    private static OciConfig config(Path store, String insecure) {
-        return new OciConfig() {
-            public Class<? extends Annotation> annotationType() { return OciConfig.class; }
-            public String storeDir() { return store.toString(); }
-            public long maxStoreSize() { return 0; }
-            public String insecureRegistries() { return insecure; }
-            public String caBundle() { return ""; }
-            public String dockerConfig() { return ""; }
-        };
-    }
 }

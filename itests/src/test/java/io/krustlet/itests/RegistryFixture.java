@@ -1,10 +1,9 @@
 package io.krustlet.itests;
 
-import io.krustlet.oci.internal.OciConfig;
+import io.krustlet.oci.internal.TestOciConfig;
 import io.krustlet.oci.internal.OciImageService;
 import io.krustlet.oci.internal.RegistryServer;
 import io.krustlet.testmodules.TestModules;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,14 +32,7 @@ final class RegistryFixture {
                 Thread.currentThread().interrupt();
             }
         }));
-        var pusher = new OciImageService(new OciConfig() {
-            public Class<? extends Annotation> annotationType() { return OciConfig.class; }
-            public String storeDir() { return work.resolve("pusher").toString(); }
-            public long maxStoreSize() { return 0; }
-            public String insecureRegistries() { return registry.host(); }
-            public String caBundle() { return ""; }
-            public String dockerConfig() { return ""; }
-        });
+        var pusher = new OciImageService(TestOciConfig.of(work.resolve("pusher"), registry.host()));
         String digest = pusher.push(TestModules.hello(), registry.host() + "/wasm/hello:v1", List.of());
         return new Registry(registry.host(), digest);
     }

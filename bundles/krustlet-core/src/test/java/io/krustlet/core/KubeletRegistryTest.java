@@ -8,11 +8,10 @@ import io.krustlet.core.config.KubeletConfig;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
-import io.krustlet.oci.internal.OciConfig;
+import io.krustlet.oci.internal.TestOciConfig;
 import io.krustlet.oci.internal.OciImageService;
 import io.krustlet.oci.internal.RegistryServer;
 import io.krustlet.testmodules.TestModules;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +35,7 @@ class KubeletRegistryTest {
     @BeforeEach
     void start() throws Exception {
         registry = RegistryServer.start(dir.resolve("registry"), null, null);
-        OciImageService images = new OciImageService(ociConfig(dir.resolve("store"), registry.host()));
+        OciImageService images = new OciImageService(TestOciConfig.of(dir.resolve("store"), registry.host()));
         manifestDigest = images.push(TestModules.hello(), registry.host() + "/wasm/hello:v1", List.of());
         Files.createDirectories(dir.resolve("pods"));
         kubelet.images = images;
@@ -90,14 +89,4 @@ class KubeletRegistryTest {
                 .map(p -> p.status().phase() == PodPhase.Succeeded).orElse(false));
     }
 
-    static OciConfig ociConfig(Path store, String insecure) {
-        return new OciConfig() {
-            public Class<? extends Annotation> annotationType() { return OciConfig.class; }
-            public String storeDir() { return store.toString(); }
-            public long maxStoreSize() { return 0; }
-            public String insecureRegistries() { return insecure; }
-            public String caBundle() { return ""; }
-            public String dockerConfig() { return ""; }
-        };
-    }
 }

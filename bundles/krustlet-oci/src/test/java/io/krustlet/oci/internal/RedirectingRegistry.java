@@ -42,13 +42,13 @@ final class RedirectingRegistry implements AutoCloseable {
     private void registry(HttpExchange exchange) throws IOException {
         if (!expectedAuth.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"redirecting\"");
-            reply(exchange, 401, new byte[0]);
+            TestOciConfig.reply(exchange, 401, new byte[0]);
             return;
         }
         String path = exchange.getRequestURI().getPath();
         if (path.contains("/blobs/sha256:")) {
             exchange.getResponseHeaders().add("Location", "/storage" + path);
-            reply(exchange, 307, new byte[0]);
+            TestOciConfig.reply(exchange, 307, new byte[0]);
             return;
         }
         relay(exchange, path);
@@ -69,20 +69,13 @@ final class RedirectingRegistry implements AutoCloseable {
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             response.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
-            reply(exchange, response.statusCode(), response.body());
+            TestOciConfig.reply(exchange, response.statusCode(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            reply(exchange, 502, new byte[0]);
+            TestOciConfig.reply(exchange, 502, new byte[0]);
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            exchange.getResponseBody().write(body);
-        }
-        exchange.close();
-    }
 
     @Override
     public void close() {

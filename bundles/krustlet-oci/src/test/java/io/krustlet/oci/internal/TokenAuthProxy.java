@@ -50,12 +50,12 @@ final class TokenAuthProxy implements AutoCloseable {
         tokenRequests.add(exchange.getRequestURI().getRawQuery());
         String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            reply(exchange, 401, "{\"details\":\"incorrect username or password\"}".getBytes(StandardCharsets.UTF_8));
+            TestOciConfig.reply(exchange, 401, "{\"details\":\"incorrect username or password\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
         String token = UUID.randomUUID().toString();
         tokens.add(token);
-        reply(exchange, 200, ("{\"token\":\"" + token + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8));
+        TestOciConfig.reply(exchange, 200, ("{\"token\":\"" + token + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8));
     }
 
     private void forward(HttpExchange exchange) throws IOException {
@@ -65,7 +65,7 @@ final class TokenAuthProxy implements AutoCloseable {
             String repository = path.replaceFirst("^/v2/", "").replaceFirst("/(manifests|blobs|tags)/.*$", "");
             exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host()
                     + "/token\",service=\"test-registry\",scope=\"repository:" + repository + ":pull\"");
-            reply(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}"
+            TestOciConfig.reply(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}"
                     .getBytes(StandardCharsets.UTF_8));
             return;
         }
@@ -85,20 +85,13 @@ final class TokenAuthProxy implements AutoCloseable {
             response.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
             response.headers().firstValue("Docker-Content-Digest")
                     .ifPresent(d -> exchange.getResponseHeaders().add("Docker-Content-Digest", d));
-            reply(exchange, response.statusCode(), response.body());
+            TestOciConfig.reply(exchange, response.statusCode(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            reply(exchange, 502, new byte[0]);
+            TestOciConfig.reply(exchange, 502, new byte[0]);
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            exchange.getResponseBody().write(body);
-        }
-        exchange.close();
-    }
 
     @Override
     public void close() {
