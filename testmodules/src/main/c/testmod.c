@@ -11,7 +11,7 @@
  *   ls DIR               entries, sorted      sleep MS         sleep (poll_oneoff)
  *   loop                 spin forever         alloc MIB        allocate and touch N MiB
  *   fib N                print fib(N)         exit N           exit with code N
- *   trap                 hit `unreachable`
+ *   trap                 hit `unreachable`    try-alloc MIB    like alloc, but go on when refused
  * An unknown command prints a message to stderr and exits 64.
  */
 #include <dirent.h>
@@ -123,10 +123,15 @@ int main(int argc, char **argv) {
             fflush(stdout);
             volatile unsigned long spins = 0;
             for (;;) spins++;
-        } else if (!strcmp(cmd, "alloc")) {
+        } else if (!strcmp(cmd, "alloc") || !strcmp(cmd, "try-alloc")) {
             long mib = atol(need(argc, argv, ++i, cmd));
             /* volatile: the compiler must not drop an allocation that is only written */
             volatile char *block = malloc((size_t)mib << 20);
+            if (!block && cmd[0] == 't') {
+                printf("alloc refused\n");
+                fflush(stdout);
+                continue;
+            }
             if (!block) {
                 fprintf(stderr, "testmod: alloc failed\n");
                 return 3;

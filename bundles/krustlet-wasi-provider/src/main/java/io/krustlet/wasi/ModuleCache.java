@@ -4,7 +4,6 @@ import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
@@ -36,6 +35,7 @@ final class ModuleCache {
     private final int capacity;
     private final Map<String, CompletableFuture<CompiledModule>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicInteger loads = new AtomicInteger();
+    private final AtomicInteger hits = new AtomicInteger();
 
     ModuleCache(Engine engine, int capacity) {
         this.engine = engine;
@@ -45,6 +45,15 @@ final class ModuleCache {
     /** How many times a module was parsed and compiled (a cache miss). */
     int loads() {
         return loads.get();
+    }
+
+    /** How many times a start found its module already loaded (or being loaded by another start). */
+    int hits() {
+        return hits.get();
+    }
+
+    Engine engine() {
+        return engine;
     }
 
     CompiledModule get(ModuleRef ref) throws ContainerStartException {
@@ -57,12 +66,15 @@ final class ModuleCache {
                 entries.put(ref.digest(), future);
                 mine = true;
                 evict();
+            } else {
+                hits.incrementAndGet();
             }
         }
         if (mine) {
             try {
                 future.complete(load(ref));
-            } catch (ContainerStartException | RuntimeException e) {
+            } catch (ContainerStartException | RuntimeException | Error e) {
+                // failures are not cached (the next start retries), and waiters must never hang
                 synchronized (entries) {
                     entries.remove(ref.digest(), future);
                 }
@@ -102,7 +114,9 @@ final class ModuleCache {
         WasmModule module;
         try {
             module = Parser.parse(bytes);
-        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+        } catch (RuntimeException e) {
+            // ChicoryException for malformed modules, but truncated bytes also surface as
+            // buffer or index exceptions from the parser
             throw new ContainerStartException(ContainerStartException.INVALID_MODULE,
                     "image " + ref.image() + " is not a valid WebAssembly module: " + e.getMessage(), e);
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,38 +34,61 @@ final class WasiContainer implements ContainerHandle {
     private static final Logger LOG = LoggerFactory.getLogger(WasiContainer.class);
     private static final long PAGE = 64 * 1024;
     private static final Duration INTERRUPT_REPEAT = Duration.ofMillis(100);
+    /**
+     * The shortest time a stopped module gets before it is abandoned. A stop with a zero grace
+     * period (a force delete) still lets an interrupted module unwind, which takes milliseconds.
+     */
+    static final Duration MIN_STOP_WAIT = Duration.ofMillis(500);
 
     private final ContainerSpec spec;
-    private final ContainerOutput output;
+    private final DetachableOutputStream stdout;
+    private final DetachableOutputStream stderr;
     private final WasiPreview1 wasi;
     private final Instance instance;
+    private final LimitedMemory memory;
+    private final long memoryLimitBytes;
     private final ScheduledExecutorService timer;
     private final Clock clock;
     private final CompletableFuture<ContainerExit> exit = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean stopRequested;
 
-    private WasiContainer(ContainerSpec spec, ContainerOutput output, WasiPreview1 wasi, Instance instance,
-            ScheduledExecutorService timer, Clock clock) {
+    private WasiContainer(ContainerSpec spec, DetachableOutputStream stdout, DetachableOutputStream stderr,
+            WasiPreview1 wasi, Instance instance, LimitedMemory memory, ScheduledExecutorService timer, Clock clock) {
         this.spec = spec;
-        this.output = output;
+        this.stdout = stdout;
+        this.stderr = stderr;
         this.wasi = wasi;
         this.instance = instance;
+        this.memory = memory;
+        this.memoryLimitBytes = spec.limits().memoryBytes();
         this.timer = timer;
         this.clock = clock;
         this.thread = new Thread(this::run, "wasi-" + spec.id());
         this.thread.setDaemon(true);
     }
 
-    static WasiContainer start(ContainerSpec spec, ContainerOutput output, CompiledModule module,
+    /**
+     * Instantiates the module for one container: links it against WASI, sizes its memory. Nothing
+     * runs yet; {@link #launch()} starts it, {@link #discard()} drops it.
+     */
+    static WasiContainer prepare(ContainerSpec spec, ContainerOutput output, CompiledModule module,
             ScheduledExecutorService timer, Clock clock) throws ContainerStartException {
+        var stdout = new DetachableOutputStream(output.stdout());
+        var stderr = new DetachableOutputStream(output.stderr());
         WasiOptions.Builder options = WasiOptions.builder()
                 .withArguments(spec.argv())
-                .withStdout(output.stdout())
-                .withStderr(output.stderr())
+                .withStdout(stdout)
+                .withStderr(stderr)
                 .withClock(clock);
         spec.env().forEach(options::withEnvironment);
         for (Mount mount : spec.mounts()) {
+            // Chicory 1.7.5 has no read-only preopen: Mount.readOnly() is not enforced here (a
+            // known limitation of this provider; the module can write to a read-only mount).
+            if (mount.readOnly()) {
+                LOG.warn("Container {}: mount {} is read-only but the WASI runtime cannot enforce that", spec.id(),
+                        mount.guestPath());
+            }
             options.withDirectory(mount.guestPath(), mount.hostPath());
         }
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build();
@@ -75,24 +99,50 @@ final class WasiContainer implements ContainerHandle {
             if (module.machineFactory() != null) {
                 builder.withMachineFactory(module.machineFactory());
             }
+            AtomicReference<LimitedMemory> limited = new AtomicReference<>();
             MemoryLimits limits = memoryLimits(spec, module);
             if (limits != null) {
-                builder.withMemoryLimits(limits);
+                int limitPages = limits.maximumPages();
+                builder.withMemoryLimits(limits).withMemoryFactory(l -> {
+                    var memory = new LimitedMemory(l, limitPages, module.maximumPages());
+                    limited.compareAndSet(null, memory); // the module's memory 0: the one libc grows
+                    return memory;
+                });
             }
-            var container = new WasiContainer(spec, output, wasi, builder.build(), timer, clock);
-            container.thread.start();
-            return container;
+            Instance instance = builder.build();
+            return new WasiContainer(spec, stdout, stderr, wasi, instance, limited.get(), timer, clock);
         } catch (ContainerStartException e) {
             wasi.close();
             throw e;
         } catch (ChicoryException | IllegalArgumentException e) {
+            // unknown imports (UnlinkableException), bad data segments, ...
             wasi.close();
             throw new ContainerStartException(ContainerStartException.INVALID_MODULE, "image " + spec.module().image()
                     + " cannot be instantiated: " + e.getMessage(), e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            wasi.close();
+            throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR, "cannot start image "
+                    + spec.module().image() + ": " + e, e);
         }
     }
 
-    /** The module's own memory limits, capped by the container's memory limit. */
+    /** Runs the module on its own thread. */
+    void launch() throws ContainerStartException {
+        try {
+            thread.start();
+        } catch (OutOfMemoryError e) { // "unable to create native thread"
+            discard();
+            throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR, "cannot start a thread for "
+                    + spec.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops a prepared container that will never run. */
+    void discard() {
+        release();
+    }
+
+    /** The module's own memory limits, capped by the container's memory limit; null without a limit. */
     private static MemoryLimits memoryLimits(ContainerSpec spec, CompiledModule module) throws ContainerStartException {
         long limit = spec.limits().memoryBytes();
         if (limit <= 0) {
@@ -109,6 +159,18 @@ final class WasiContainer implements ContainerHandle {
     }
 
     private void run() {
+        ContainerExit result = null;
+        try {
+            result = execute();
+        } finally {
+            // whatever happened above (even an Error while mapping the exit), report exactly one exit
+            release();
+            finish(result != null ? result : new ContainerExit(ExitMapper.TRAP_EXIT_CODE, ContainerExit.ERROR,
+                    "the WASI runtime failed while ending the container", clock.instant()));
+        }
+    }
+
+    private ContainerExit execute() {
         ContainerExit result;
         try {
             instance.export("_start").apply();
@@ -118,19 +180,30 @@ final class WasiContainer implements ContainerHandle {
             if (result.exitCode() == ExitMapper.TRAP_EXIT_CODE) {
                 LOG.debug("Container {} trapped", spec.id(), t);
             }
-        } finally {
-            wasi.close();
-            flush();
         }
-        exit.complete(result);
+        if (!result.succeeded() && !stopRequested && memory != null && memory.limitHit()) {
+            result = ExitMapper.oomKilled(result, memoryLimitBytes, memory.refusedAtBytes());
+        }
+        return result;
     }
 
-    private void flush() {
+    private void release() {
         try {
-            output.stdout().flush();
-            output.stderr().flush();
-        } catch (IOException e) {
+            wasi.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the WASI files of {} failed", spec.id(), e);
+        }
+        try {
+            stdout.flush();
+            stderr.flush();
+        } catch (IOException | RuntimeException e) {
             LOG.debug("Flushing the output of {} failed", spec.id(), e);
+        }
+    }
+
+    private void finish(ContainerExit result) {
+        if (exit.complete(result)) {
+            LOG.debug("Container {} exited: {} {} {}", spec.id(), result.exitCode(), result.reason(), result.message());
         }
     }
 
@@ -144,29 +217,49 @@ final class WasiContainer implements ContainerHandle {
         if (exit.isDone()) {
             return;
         }
+        Duration grace = gracePeriod == null || gracePeriod.compareTo(MIN_STOP_WAIT) < 0 ? MIN_STOP_WAIT : gracePeriod;
         // WASI has no signals, so there is nothing graceful to deliver: interrupt at once, and
         // again while a host call (a sleep, say) swallows the interrupt, until the grace period ends.
         stopRequested = true;
         thread.interrupt();
-        long deadline = System.nanoTime() + Math.max(gracePeriod.toNanos(), INTERRUPT_REPEAT.toNanos());
         try {
             var repeat = timer.scheduleWithFixedDelay(() -> {
-                if (!exit.isDone() && System.nanoTime() < deadline) {
+                if (!exit.isDone()) {
                     thread.interrupt();
                 }
             }, INTERRUPT_REPEAT.toMillis(), INTERRUPT_REPEAT.toMillis(), TimeUnit.MILLISECONDS);
             exit.whenComplete((e, t) -> repeat.cancel(false));
-            timer.schedule(() -> {
-                repeat.cancel(false);
-                if (!exit.isDone()) {
-                    LOG.warn("Container {} did not stop within {} s; it keeps its thread until it does", spec.id(),
-                            gracePeriod.toSeconds());
-                }
-            }, Math.max(gracePeriod.toMillis(), INTERRUPT_REPEAT.toMillis()), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> abandon(grace), grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            // the runtime is shutting down: the one interrupt above is all that can be done now
+            // the runtime is shutting down and abandons what is left itself
             LOG.debug("Stop of {} after the runtime shut down", spec.id());
         }
+    }
+
+    /**
+     * The API promises an exit within the grace period. A Java thread cannot be killed, so a
+     * module stuck where no interrupt reaches it is cut off from its output and reported as
+     * killed; its thread (a daemon) ends whenever the module next checks for interruption.
+     */
+    void abandon(Duration grace) {
+        if (exit.isDone()) {
+            return;
+        }
+        stdout.detach();
+        stderr.detach();
+        if (exit.complete(ExitMapper.abandoned(grace, clock.instant()))) {
+            LOG.warn("Container {} did not stop within {} ms; its thread {} is abandoned", spec.id(), grace.toMillis(),
+                    thread.getName());
+        }
+        thread.interrupt();
+    }
+
+    boolean threadAlive() {
+        return thread.isAlive();
+    }
+
+    String threadName() {
+        return thread.getName();
     }
 
     ContainerSpec spec() {

@@ -8,15 +8,19 @@ import io.krustlet.api.ContainerStartException;
 import io.krustlet.api.RuntimeInfo;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,20 +30,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On update or removal of this bundle the running modules are stopped; the kubelet starts
  * them again on the next provider of the runtime (a restart, not a carried-over instance, since
- * a module's state lives in this bundle's class loader).
+ * a module's state lives in this bundle's class loader). A configuration change does not stop
+ * anything: running containers keep the engine they started with, new ones use the new one.
  */
 @Component(service = ContainerRuntime.class, configurationPid = WasiRuntime.PID,
-        property = {ContainerRuntime.RUNTIME_PROPERTY + "=wasi", ContainerRuntime.ARCH_PROPERTY + "=wasm32-wasi"})
+        property = {ContainerRuntime.RUNTIME_PROPERTY + "=" + WasiRuntime.RUNTIME,
+                ContainerRuntime.ARCH_PROPERTY + "=" + WasiRuntime.ARCH})
 @Designate(ocd = WasiConfig.class)
 public final class WasiRuntime implements ContainerRuntime {
 
     static final String PID = "io.krustlet.wasi";
-    /** The Chicory release embedded in this bundle. */
+    static final String RUNTIME = "wasi";
+    static final String ARCH = "wasm32-wasi";
+    static final String ENGINE = "chicory";
+    /** The Chicory release embedded in this bundle; keep in step with chicory.version in the parent pom. */
     static final String CHICORY_VERSION = "1.7.5";
-    private static final Duration DEACTIVATE_WAIT = Duration.ofSeconds(10);
+    /** How long deactivation waits for stopped modules before it abandons them. */
+    static final Duration DEACTIVATE_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(WasiRuntime.class);
 
-    private final ModuleCache modules;
+    private volatile ModuleCache modules;
     private final Set<WasiContainer> running = ConcurrentHashMap.newKeySet();
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,26 +57,61 @@ public final class WasiRuntime implements ContainerRuntime {
         t.setDaemon(true);
         return t;
     });
+    private boolean closed; // guarded by running
 
     @Activate
     public WasiRuntime(WasiConfig config) {
+        this.modules = newCache(config);
+    }
+
+    @Modified
+    void modified(WasiConfig config) {
+        this.modules = newCache(config);
+    }
+
+    private static ModuleCache newCache(WasiConfig config) {
         Engine engine = Engine.parse(config.engine());
-        this.modules = new ModuleCache(engine, config.maxCachedModules());
-        LOG.info("WASI runtime ready (Chicory {}, engine {})", CHICORY_VERSION, engine.name().toLowerCase());
+        LOG.info("WASI runtime ready (Chicory {}, engine {}, up to {} cached modules)", CHICORY_VERSION,
+                engine.name().toLowerCase(Locale.ROOT), config.maxCachedModules());
+        return new ModuleCache(engine, config.maxCachedModules());
     }
 
     @Override
     public RuntimeInfo info() {
-        return new RuntimeInfo("wasi", "wasm32-wasi", "chicory", CHICORY_VERSION);
+        return new RuntimeInfo(RUNTIME, ARCH, ENGINE, CHICORY_VERSION);
     }
 
     @Override
     public ContainerHandle start(ContainerSpec spec, ContainerOutput output) throws ContainerStartException {
+        requireOpen();
         CompiledModule module = modules.get(spec.module());
-        WasiContainer container = WasiContainer.start(spec, output, module, timer, clock);
-        running.add(container);
+        // instantiated outside the lock (it allocates the module's memory), launched and
+        // registered under it, so deactivation either sees this container or refuses it
+        WasiContainer container = WasiContainer.prepare(spec, output, module, timer, clock);
+        synchronized (running) {
+            if (closed) {
+                container.discard();
+                requireOpen();
+            }
+            container.launch();
+            running.add(container);
+        }
         container.exit().whenComplete((exit, error) -> running.remove(container));
         return container;
+    }
+
+    private void requireOpen() throws ContainerStartException {
+        synchronized (running) {
+            if (closed) {
+                throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR,
+                        "the WASI runtime is shutting down");
+            }
+        }
+    }
+
+    /** The module cache new containers use (for tests and diagnostics). */
+    ModuleCache modules() {
+        return modules;
     }
 
     /** How many times a module had to be parsed and compiled; equal digests share one load. */
@@ -78,20 +123,31 @@ public final class WasiRuntime implements ContainerRuntime {
         return running.size();
     }
 
+    /**
+     * Stops every running module and waits a bounded time for them, so that removing the bundle
+     * leaves no module running on a stale class loader.
+     */
     @Deactivate
     void deactivate() {
-        if (!running.isEmpty()) {
-            LOG.info("WASI runtime stopping {} running containers", running.size());
+        List<WasiContainer> stopping;
+        synchronized (running) {
+            closed = true;
+            stopping = List.copyOf(running);
         }
-        var exits = running.stream().map(c -> {
-            c.stop(Duration.ZERO);
-            return c.exit().toCompletableFuture();
-        }).toArray(CompletableFuture[]::new);
+        if (!stopping.isEmpty()) {
+            LOG.info("WASI runtime stopping {} running containers", stopping.size());
+        }
+        stopping.forEach(c -> c.stop(DEACTIVATE_WAIT));
+        var exits = stopping.stream().map(c -> c.exit().toCompletableFuture()).toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.allOf(exits).get(DEACTIVATE_WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
+            CompletableFuture.allOf(exits).get(DEACTIVATE_WAIT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
             LOG.warn("Some containers did not stop within {} s", DEACTIVATE_WAIT.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        // the stop timer may not have run yet if we were interrupted: abandon what is left
+        stopping.forEach(c -> c.abandon(DEACTIVATE_WAIT));
         timer.shutdownNow();
     }
 }

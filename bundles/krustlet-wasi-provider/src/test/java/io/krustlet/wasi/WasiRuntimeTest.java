@@ -25,6 +25,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,11 +119,13 @@ class WasiRuntimeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {3, 42, 255})
+    @ValueSource(ints = {0, 1, 3, 42, 255})
     void reportsTheModulesOwnExitCode(int code) throws Exception {
-        ContainerExit exit = testmod(runtime("compiler"), "print", "bye", "exit", String.valueOf(code)).await();
+        Run run = testmod(runtime("compiler"), "print", "bye", "exit", String.valueOf(code), "print", "not reached");
+        ContainerExit exit = run.await();
         assertThat(exit.exitCode()).isEqualTo(code);
-        assertThat(exit.reason()).isEqualTo("Error");
+        assertThat(exit.reason()).isEqualTo(code == 0 ? "Completed" : "Error");
+        assertThat(run.out()).isEqualTo("bye\n");
     }
 
     @ParameterizedTest
@@ -162,25 +167,41 @@ class WasiRuntimeTest {
         assertThat(exit.message()).isEqualTo("stopped by the kubelet");
     }
 
-    @Test
-    void stopAlsoEndsASleepingModule() throws Exception {
-        Run run = testmod(runtime("compiler"), "sleep", "600000");
-        run.handle().stop(Duration.ofSeconds(5));
-        assertThat(run.handle().exit().toCompletableFuture().get(10, TimeUnit.SECONDS).exitCode()).isNotZero();
+    @ParameterizedTest
+    @ValueSource(strings = {"compiler", "interpreter"})
+    void stopAlsoEndsASleepingModule(String engine) throws Exception {
+        Run run = testmod(runtime(engine), "sleep", "600000");
+        run.handle().stop(Duration.ofSeconds(30));
+        ContainerExit exit = run.handle().exit().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(exit).extracting(ContainerExit::exitCode, ContainerExit::reason, ContainerExit::message)
+                .containsExactly(137, "Error", "stopped by the kubelet");
     }
 
     @Test
-    void theMemoryLimitCapsLinearMemory() throws Exception {
+    void theMemoryLimitCapsLinearMemoryAndAModuleThatDiesOfItIsOomKilled() throws Exception {
         var limits = new ResourceLimits(32L << 20, 0);
         WasiRuntime runtime = runtime("compiler");
         Run small = run(runtime, TestModules.testmod(), List.of("alloc", "8"), Map.of(), List.of(), limits);
-        assertThat(small.await().exitCode()).isZero();
+        assertThat(small.await()).extracting(ContainerExit::exitCode, ContainerExit::reason).containsExactly(0, "Completed");
         Run big = run(runtime, TestModules.testmod(), List.of("alloc", "64"), Map.of(), List.of(), limits);
-        assertThat(big.await().exitCode()).isEqualTo(3);
+        ContainerExit exit = big.await();
         assertThat(big.err()).contains("alloc failed");
+        assertThat(exit.exitCode()).isEqualTo(137);
+        assertThat(exit.reason()).isEqualTo("OOMKilled");
+        assertThat(exit.message()).startsWith("memory limit of 32 MiB reached").endsWith("exited with code 3");
         Run unlimited = run(runtime, TestModules.testmod(), List.of("alloc", "64"), Map.of(), List.of(),
                 ResourceLimits.NONE);
         assertThat(unlimited.await().exitCode()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compiler", "interpreter"})
+    void aModuleThatCopesWithARefusedGrowIsNotOomKilled(String engine) throws Exception {
+        var limits = new ResourceLimits(32L << 20, 0);
+        Run run = run(runtime(engine), TestModules.testmod(), List.of("try-alloc", "64", "print", "survived"), Map.of(),
+                List.of(), limits);
+        assertThat(run.await()).extracting(ContainerExit::exitCode, ContainerExit::reason).containsExactly(0, "Completed");
+        assertThat(run.out()).isEqualTo("alloc refused\nsurvived\n");
     }
 
     @Test
@@ -232,5 +253,123 @@ class WasiRuntimeTest {
     @Test
     void anUnknownEngineIsAClearConfigurationError() {
         assertThatThrownBy(() -> runtime("jit")).hasMessage("engine=jit is not one of: compiler, interpreter");
+    }
+
+    @Test
+    void anUnknownImportIsAnInvalidModule() throws Exception {
+        // (module (import "env" "nope" (func)) (func (export "_start")))
+        byte[] wasm = {0, 'a', 's', 'm', 1, 0, 0, 0,
+            1, 4, 1, 0x60, 0, 0,
+            2, 12, 1, 3, 'e', 'n', 'v', 4, 'n', 'o', 'p', 'e', 0, 0,
+            3, 2, 1, 0,
+            7, 10, 1, 6, '_', 's', 't', 'a', 'r', 't', 0, 1,
+            10, 4, 1, 2, 0, 0x0b};
+        Path file = Files.write(tmp.resolve("imports.wasm"), wasm);
+        assertThatThrownBy(() -> run(runtime("compiler"), file, List.of(), Map.of(), List.of(), ResourceLimits.NONE))
+                .isInstanceOf(ContainerStartException.class)
+                .hasMessageContaining("fs/imports.wasm cannot be instantiated")
+                .extracting(e -> ((ContainerStartException) e).reason()).isEqualTo("InvalidModule");
+    }
+
+    @Test
+    void concurrentFirstStartsOfOneModuleLoadItOnce() throws Exception {
+        WasiRuntime runtime = runtime("compiler");
+        int starts = 6;
+        var ready = new CountDownLatch(starts);
+        var pool = Executors.newFixedThreadPool(starts);
+        try {
+            List<Future<Run>> runs = new ArrayList<>();
+            for (int i = 0; i < starts; i++) {
+                runs.add(pool.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return testmod(runtime, "fib", "15");
+                }));
+            }
+            for (Future<Run> run : runs) {
+                Run r = run.get(60, TimeUnit.SECONDS);
+                assertThat(r.await().exitCode()).isZero();
+                assertThat(r.out()).isEqualTo("fib(15)=610\n");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(runtime.moduleLoads()).isEqualTo(1);
+        assertThat(runtime.modules().hits()).isEqualTo(starts - 1);
+    }
+
+    @Test
+    void eachContainerRunsOnItsOwnNamedThread() throws Exception {
+        Run run = testmod(runtime("compiler"), "loop");
+        assertThat(((WasiContainer) run.handle()).threadName()).isEqualTo("wasi-ns/pod/main#0");
+        run.handle().stop(Duration.ofSeconds(5));
+        assertThat(run.await().exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void stopIsHarmlessAfterTheExitAndWhenRepeated() throws Exception {
+        Run run = testmod(runtime("compiler"), "print", "quick");
+        ContainerExit exit = run.await();
+        run.handle().stop(Duration.ZERO);
+        run.handle().stop(Duration.ofSeconds(1));
+        assertThat(run.await()).isSameAs(exit);
+        assertThat(exit.exitCode()).isZero();
+    }
+
+    @Test
+    void aModuleThatIgnoresItsStopIsAbandonedAndCutOffFromItsOutput() throws Exception {
+        Run run = testmod(runtime("compiler"), "lines", "100000000");
+        var container = (WasiContainer) run.handle();
+        container.abandon(Duration.ofMillis(1));
+        ContainerExit exit = run.await();
+        assertThat(exit.exitCode()).isEqualTo(137);
+        assertThat(exit.message()).contains("abandoned");
+        int size = run.stdout().size();
+        joinThread(container.threadName());
+        assertThat(run.stdout().size()).as("no output after the reported exit").isEqualTo(size);
+    }
+
+    @Test
+    void manyLinesOfOutputArriveComplete() throws Exception {
+        Run run = testmod(runtime("compiler"), "lines", "20000");
+        assertThat(run.await().exitCode()).isZero();
+        String[] lines = run.out().split("\n");
+        assertThat(lines).hasSize(20000);
+        assertThat(lines[19999]).isEqualTo("line 20000");
+    }
+
+    @Test
+    void aDeactivatedRuntimeLeavesNoThreadAndRefusesNewContainers() throws Exception {
+        WasiRuntime runtime = runtime("interpreter");
+        Run looping = testmod(runtime, "loop");
+        Run sleeping = testmod(runtime, "sleep", "600000");
+        String[] names = {((WasiContainer) looping.handle()).threadName(), ((WasiContainer) sleeping.handle()).threadName()};
+        runtime.deactivate();
+        assertThat(looping.handle().exit().toCompletableFuture()).isDone();
+        assertThat(sleeping.handle().exit().toCompletableFuture()).isDone();
+        assertThat(looping.await().message()).isEqualTo("stopped by the kubelet");
+        for (String name : names) {
+            joinThread(name);
+        }
+        assertThatThrownBy(() -> testmod(runtime, "print", "late")).isInstanceOf(ContainerStartException.class)
+                .hasMessageContaining("shutting down");
+    }
+
+    @Test
+    void infoNamesTheEngineAndItsVersion() {
+        var info = runtime("compiler").info();
+        assertThat(info.runtime()).isEqualTo("wasi");
+        assertThat(info.arch()).isEqualTo("wasm32-wasi");
+        assertThat(info.containerRuntimeVersion()).isEqualTo("chicory://1.7.5");
+    }
+
+    /** Waits (bounded) for a container thread to end, failing the test if it does not. */
+    private static void joinThread(String name) throws InterruptedException {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                t.join(10_000);
+                assertThat(t.isAlive()).as("thread %s still alive", name).isFalse();
+            }
+        }
     }
 }
