@@ -12,13 +12,19 @@
  *   loop                 spin forever         alloc MIB        allocate and touch N MiB
  *   fib N                print fib(N)         exit N           exit with code N
  *   trap                 hit `unreachable`    try-alloc MIB    like alloc, but go on when refused
+ *   rm PATH              unlink a file        mv FROM TO       rename
+ *   mkdir DIR            create a directory   rmdir DIR        remove an empty directory
+ *   symlink TARGET LINK  create LINK          touch PATH       set its times to now
+ * A file command that fails prints "testmod: cannot OP PATH: <strerror>" to stderr and exits 1.
  * An unknown command prints a message to stderr and exits 64.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +50,12 @@ static int write_file(const char *path, const char *text, const char *mode) {
     }
     fprintf(f, "%s%s", text, mode[0] == 'a' ? "\n" : "");
     return fclose(f) == 0 ? 0 : 1;
+}
+
+/* The result of a file operation: 0, or 1 after saying why it failed. */
+static int done(int rc, const char *op, const char *path) {
+    if (rc) fprintf(stderr, "testmod: cannot %s %s: %s\n", op, path, strerror(errno));
+    return rc ? 1 : 0;
 }
 
 static char *read_file(const char *path) {
@@ -115,6 +127,26 @@ int main(int argc, char **argv) {
             closedir(d);
             qsort(names, count, sizeof(char *), cmp);
             for (int n = 0; n < count; n++) printf("%s\n", names[n]);
+        } else if (!strcmp(cmd, "rm")) {
+            const char *path = need(argc, argv, ++i, cmd);
+            if (done(unlink(path), "remove", path)) return 1;
+        } else if (!strcmp(cmd, "mv")) {
+            const char *from = need(argc, argv, ++i, cmd);
+            const char *to = need(argc, argv, ++i, cmd);
+            if (done(rename(from, to), "rename", from)) return 1;
+        } else if (!strcmp(cmd, "mkdir")) {
+            const char *path = need(argc, argv, ++i, cmd);
+            if (done(mkdir(path, 0755), "create directory", path)) return 1;
+        } else if (!strcmp(cmd, "rmdir")) {
+            const char *path = need(argc, argv, ++i, cmd);
+            if (done(rmdir(path), "remove directory", path)) return 1;
+        } else if (!strcmp(cmd, "symlink")) {
+            const char *target = need(argc, argv, ++i, cmd);
+            const char *link = need(argc, argv, ++i, cmd);
+            if (done(symlink(target, link), "create symlink", link)) return 1;
+        } else if (!strcmp(cmd, "touch")) {
+            const char *path = need(argc, argv, ++i, cmd);
+            if (done(utimensat(AT_FDCWD, path, NULL, 0), "touch", path)) return 1;
         } else if (!strcmp(cmd, "sleep")) {
             long ms = atol(need(argc, argv, ++i, cmd));
             struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};

@@ -1,5 +1,6 @@
 package io.krustlet.wasi;
 
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasi.WasiOptions;
@@ -13,6 +14,7 @@ import io.krustlet.api.ContainerSpec;
 import io.krustlet.api.ContainerStartException;
 import io.krustlet.api.Mount;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -82,19 +84,23 @@ final class WasiContainer implements ContainerHandle {
                 .withStderr(stderr)
                 .withClock(clock);
         spec.env().forEach(options::withEnvironment);
+        ReadOnlyView readOnly = null; // Chicory has no read-only preopen: a read-only mount is a read-only view
         for (Mount mount : spec.mounts()) {
-            // Chicory 1.7.5 has no read-only preopen: Mount.readOnly() is not enforced here (a
-            // known limitation of this provider; the module can write to a read-only mount).
+            Path directory = mount.hostPath();
             if (mount.readOnly()) {
-                LOG.warn("Container {}: mount {} is read-only but the WASI runtime cannot enforce that", spec.id(),
-                        mount.guestPath());
+                readOnly = readOnly != null ? readOnly : new ReadOnlyView();
+                directory = readOnly.of(directory);
             }
-            options.withDirectory(mount.guestPath(), mount.hostPath());
+            options.withDirectory(mount.guestPath(), directory);
         }
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build();
+        HostFunction[] functions = wasi.toHostFunctions();
+        if (readOnly != null) {
+            functions = readOnly.reportingRefusals(functions);
+        }
         try {
             Instance.Builder builder = Instance.builder(module.module())
-                    .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
+                    .withImportValues(ImportValues.builder().addFunction(functions).build())
                     .withStart(false);
             if (module.machineFactory() != null) {
                 builder.withMachineFactory(module.machineFactory());

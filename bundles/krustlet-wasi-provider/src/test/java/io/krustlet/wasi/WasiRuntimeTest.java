@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class WasiRuntimeTest {
@@ -221,6 +224,119 @@ class WasiRuntimeTest {
         assertThat(run.await().exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("from the host" + "in.txt\nout.txt\n");
         assertThat(Files.readString(data.resolve("out.txt"))).isEqualTo("from the module");
+    }
+
+    /**
+     * A configMap volume as the kubelet writes it: the files in a timestamped directory, {@code ..data}
+     * a symlink to it, and each key a symlink into {@code ..data}.
+     */
+    private Path configMapVolume() throws Exception {
+        Path volume = Files.createDirectories(tmp.resolve("cfg"));
+        Path stamped = Files.createDirectories(volume.resolve("..2024_01_01_00_00_00.000000001"));
+        Files.writeString(stamped.resolve("key"), "value");
+        Files.createDirectories(stamped.resolve("nested/empty"));
+        Files.writeString(stamped.resolve("nested/inner"), "deep");
+        Files.createSymbolicLink(volume.resolve("..data"), volume.relativize(stamped));
+        Files.createSymbolicLink(volume.resolve("key"), Path.of("..data/key"));
+        Files.createSymbolicLink(volume.resolve("nested"), Path.of("..data/nested"));
+        return volume;
+    }
+
+    /** Every entry beneath a directory with its content or link target and its modification time. */
+    private static Map<String, String> snapshot(Path dir) throws Exception {
+        var entries = new TreeMap<String, String>();
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                String content = Files.isSymbolicLink(p) ? "-> " + Files.readSymbolicLink(p)
+                        : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir" : Files.readString(p);
+                entries.put(dir.relativize(p).toString(), content + " @"
+                        + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
+            }
+        }
+        return entries;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compiler", "interpreter"})
+    void aReadOnlyMountIsReadAndListedThroughTheSymlinksOfAConfigMap(String engine) throws Exception {
+        Path volume = configMapVolume();
+        Run run = run(runtime(engine), TestModules.testmod(),
+                List.of("read", "/cfg/key", "print", "", "assert-file", "/cfg/nested/inner", "deep",
+                        "read", "/cfg/..data/nested/inner", "print", "", "ls", "/cfg", "ls", "/cfg/nested"),
+                Map.of(), List.of(new Mount("/cfg", volume, true)), ResourceLimits.NONE);
+        assertThat(run.await().exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("value\n" + "deep\n"
+                + "..2024_01_01_00_00_00.000000001\n..data\nkey\nnested\n" + "empty\ninner\n");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "write /cfg/key changed       | open /cfg/key",
+        "write /cfg/new.txt created   | open /cfg/new.txt",
+        "append /cfg/key more         | open /cfg/key",
+        "rm /cfg/key                  | remove /cfg/key",
+        "rm /cfg/..data/key           | remove /cfg/..data/key",
+        "mv /cfg/key /cfg/moved       | rename /cfg/key",
+        "mkdir /cfg/dir               | create directory /cfg/dir",
+        "rmdir /cfg/nested/empty      | remove directory /cfg/nested/empty",
+        "symlink key /cfg/link        | create symlink /cfg/link",
+        "touch /cfg/key               | touch /cfg/key",
+    })
+    void aReadOnlyMountRefusesEveryChangeWithEROFS(String command, String failure) throws Exception {
+        Path volume = configMapVolume();
+        Map<String, String> before = snapshot(volume);
+        for (String engine : List.of("compiler", "interpreter")) {
+            Run run = run(runtime(engine), TestModules.testmod(),
+                    List.of((command.trim() + " print not-reached").split(" +")), Map.of(),
+                    List.of(new Mount("/cfg", volume, true)), ResourceLimits.NONE);
+            assertThat(run.await().exitCode()).as(engine + ": " + run.err()).isEqualTo(1);
+            assertThat(run.err()).as(engine).isEqualTo("testmod: cannot " + failure + ": Read-only file system\n");
+            assertThat(run.out()).as(engine).isEmpty();
+        }
+        assertThat(snapshot(volume)).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compiler", "interpreter"})
+    void aReadWriteMountNextToAReadOnlyOneStaysWritable(String engine) throws Exception {
+        Path volume = configMapVolume();
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("old.txt"), "old");
+        Run run = run(runtime(engine), TestModules.testmod(),
+                List.of("write", "/data/copy.txt", "from the module", "mkdir", "/data/dir", "write",
+                        "/data/dir/new.txt", "new", "touch", "/data/copy.txt", "rm", "/data/old.txt", "read",
+                        "/cfg/key", "write", "/cfg/key", "changed"),
+                Map.of(), List.of(new Mount("/cfg", volume, true), new Mount("/data", data, false)),
+                ResourceLimits.NONE);
+        assertThat(run.await().exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("testmod: cannot open /cfg/key: Read-only file system\n");
+        assertThat(run.out()).isEqualTo("value");
+        assertThat(Files.readString(data.resolve("copy.txt"))).isEqualTo("from the module");
+        assertThat(Files.readString(data.resolve("dir/new.txt"))).isEqualTo("new");
+        assertThat(data.resolve("old.txt")).doesNotExist();
+        assertThat(Files.readString(volume.resolve("key"))).isEqualTo("value");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compiler", "interpreter"})
+    void symlinksDoNotLeadOutOfAReadOnlyMount(String engine) throws Exception {
+        Path volume = configMapVolume();
+        Path secret = Files.writeString(tmp.resolve("secret"), "node secret");
+        Files.createSymbolicLink(volume.resolve("absolute"), secret);
+        Files.createSymbolicLink(volume.resolve("relative"), Path.of("../secret"));
+        Files.createSymbolicLink(volume.resolve("up"), Path.of(".."));
+        WasiRuntime runtime = runtime(engine);
+        for (String path : List.of("/cfg/absolute", "/cfg/relative", "/cfg/up/secret")) {
+            Run run = run(runtime, TestModules.testmod(), List.of("read", path), Map.of(),
+                    List.of(new Mount("/cfg", volume, true)), ResourceLimits.NONE);
+            assertThat(run.await().exitCode()).as(path).isEqualTo(1);
+            assertThat(run.err()).isEqualTo("testmod: cannot open " + path + ": No such file or directory\n");
+        }
+        Run ls = run(runtime, TestModules.testmod(), List.of("ls", "/cfg"), Map.of(),
+                List.of(new Mount("/cfg", volume, true)), ResourceLimits.NONE);
+        assertThat(ls.await().exitCode()).as(ls.err()).isZero();
+        assertThat(ls.out()).as("links out of the mount are dangling").isEqualTo(
+                "..2024_01_01_00_00_00.000000001\n..data\nkey\nnested\n");
     }
 
     @Test
