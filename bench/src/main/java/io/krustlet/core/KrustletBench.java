@@ -40,11 +40,14 @@ public final class KrustletBench {
 
     public static void main(String[] args) throws Exception {
         List<String> which = args.length == 0 || (args.length == 1 && args[0].isBlank())
-                ? List.of("pods", "pull", "fib") : Arrays.asList(args);
+                ? List.of("pods", "cluster", "pull", "fib") : Arrays.asList(args);
         System.out.printf("Krustlet benchmarks on %d cores, %s %s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
         if (which.contains("pods")) {
             staticPods();
+        }
+        if (which.contains("cluster")) {
+            ClusterPodsBench.run(runtime("compiler"));
         }
         if (which.contains("pull")) {
             PullBench.run(KrustletBench::runtime);
@@ -91,7 +94,7 @@ public final class KrustletBench {
         }
     }
 
-    private static void row(String label, long[] nanos) {
+    static void row(String label, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         System.out.printf("  %-40s %8.1fms %8.1fms %8.1fms%n", label, ms(percentile(sorted, 50)),

@@ -6,7 +6,6 @@ import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatusListener;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -85,19 +84,14 @@ final class StaticPodLatencyBench {
     }
 
     private static KubeletConfig config(Path dir) {
-        return new KubeletConfig() {
-            public Class<? extends Annotation> annotationType() { return KubeletConfig.class; }
-            public String nodeName() { return "bench"; }
-            public String nodeIP() { return ""; }
-            public String dataDir() { return dir.resolve("data").toString(); }
-            public String podManifestPath() { return dir.resolve("pods").toString(); }
-            public int manifestRescanSeconds() { return 20; }
-            public int maxPods() { return 1000; }
-            public String defaultRuntime() { return "wasi"; }
-            public boolean allowLocalModules() { return true; }
-            public String localModuleRoot() { return dir.toString(); }
-            public long containerLogMaxSize() { return 10 << 20; }
-            public int containerLogMaxFiles() { return 2; }
-        };
+        return io.krustlet.core.config.TestKubeletConfig.defaults()
+                .with("nodeName", "bench")
+                .with("dataDir", dir.resolve("data").toString())
+                .with("podManifestPath", dir.resolve("pods").toString())
+                .with("maxPods", 1000)
+                .with("allowLocalModules", true)
+                .with("localModuleRoot", dir.toString())
+                .with("kubeconfig", "none")
+                .build();
     }
 }

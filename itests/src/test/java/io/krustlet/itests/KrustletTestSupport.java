@@ -83,6 +83,8 @@ public abstract class KrustletTestSupport {
             editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
             editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "nodeName", NODE),
+            // standalone unless a test names a cluster: never join whatever ~/.kube/config names
+            editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "kubeconfig", "none"),
             editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "podManifestPath", pods.toString()),
             systemProperty("krustlet.itest.pods").value(pods.toString()),
             systemProperty("krustlet.itest.testmod").value(testmod == null ? "" : testmod.toString())));

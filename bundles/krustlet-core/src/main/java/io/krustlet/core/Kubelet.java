@@ -1,6 +1,14 @@
 package io.krustlet.core;
 
 import io.krustlet.api.ContainerRuntime;
+import io.krustlet.core.cluster.ClusterNode;
+import io.krustlet.core.cluster.KubeconfigLocator;
+import io.krustlet.core.cluster.KubernetesApiObjects;
+import io.krustlet.core.cluster.NodeAddresses;
+import io.krustlet.core.pod.ApiObjects;
+import io.krustlet.core.pod.NodeInfo;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.krustlet.core.lifecycle.PodEvents;
 import io.krustlet.core.config.KubeletConfig;
 import io.krustlet.core.config.KubeletSettings;
 import io.krustlet.core.lifecycle.PodWorker;
@@ -56,6 +64,8 @@ public final class Kubelet implements KubeletPods {
 
     private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
     private static final Duration SHUTDOWN_GRACE_CAP = Duration.ofSeconds(30);
+    /** How often emptyDir sizeLimits are checked (the kubelet's eviction manager runs every 10 s). */
+    private static final Duration EVICTION_CHECK = Duration.ofSeconds(10);
 
     private final RuntimeRegistry runtimes = new RuntimeRegistry();
     private final AtomicInteger launchThreads = new AtomicInteger();
@@ -71,6 +81,27 @@ public final class Kubelet implements KubeletPods {
     private ContainerLogs logs;
     private PodWorkers pods;
     private StaticPodSource staticPods;
+    private ClusterNode cluster;
+    private java.util.concurrent.ScheduledExecutorService volumeTimers;
+    /** Standalone: none; in a cluster: the API server's Events. */
+    private volatile PodEvents events = PodEvents.NONE;
+    private final RuntimeRegistry.Listener runtimeLabels = new RuntimeRegistry.Listener() {
+        @Override
+        public void runtimeAdded(String runtime) {
+            ClusterNode node = cluster;
+            if (node != null) {
+                node.runtimesChanged();
+            }
+        }
+
+        @Override
+        public void runtimeRemoving(String runtime, ContainerRuntime provider) {
+            ClusterNode node = cluster;
+            if (node != null) {
+                node.runtimesChanged();
+            }
+        }
+    };
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -101,13 +132,41 @@ public final class Kubelet implements KubeletPods {
         });
         var modules = new ImageModuleResolver(
                 new LocalModuleResolver(settings.allowLocalModules(), settings.localModuleRoot()), () -> images);
-        var launcher = new RuntimeContainerLauncher(modules, new VolumeManager(settings.dataDir().resolve("pods")), logs);
-        pods = new PodWorkers((pod, publisher) -> new PodWorker(pod, runtimeOf(pod), timers, runtimes::find,
-                launcher, launches, publisher));
+        KubernetesClient client = connect();
+        String nodeIP = NodeAddresses.detect(settings.nodeIP(),
+                client == null ? null : client.getConfiguration().getMasterUrl());
+        ApiObjects apiObjects = client == null ? ApiObjects.standalone() : new KubernetesApiObjects(client);
+        var node = new NodeInfo(nodeIP, Runtime.getRuntime().availableProcessors() * 1000L,
+                Runtime.getRuntime().maxMemory());
+        volumeTimers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "krustlet-volumes");
+            t.setDaemon(true);
+            return t;
+        });
+        var volumes = new VolumeManager(settings.dataDir().resolve("pods"), apiObjects, node, volumeTimers,
+                java.time.Clock.systemUTC());
+        PodEvents podEvents = (pod, container, warning, reason, message) ->
+                events.record(pod, container, warning, reason, message);
+        var launcher = new RuntimeContainerLauncher(modules, volumes, logs, apiObjects, node, podEvents);
+        var services = new PodWorker.Services(timers, runtimes::find, launcher, launches, podEvents);
+        pods = new PodWorkers((pod, prior, publisher) -> new PodWorker(pod, runtimeOf(pod), prior, services,
+                publisher));
         pods.addListener(new PodPhaseLogger());
+        pods.onForget(volumes::release);
+        pods.onForget(pod -> logs.removePod(pod.namespace(), pod.name(), pod.uid()));
+        volumeTimers.scheduleWithFixedDelay(() -> pods.evictWhere(volumes::sizeLimitExceeded),
+                EVICTION_CHECK.toSeconds(), EVICTION_CHECK.toSeconds(), TimeUnit.SECONDS);
         runtimes.addListener(pods);
-        LOG.info("Kubelet {} starting in standalone mode (data {}, runtimes present: {})", settings.nodeName(),
-                settings.dataDir(), runtimes.runtimes());
+        runtimes.addListener(runtimeLabels);
+        if (client != null) {
+            cluster = new ClusterNode(client, settings, nodeIP, environment(), pods, runtimes::versions,
+                    uid -> staticPods == null ? Optional.empty() : staticPods.manifest(uid), java.time.Clock.systemUTC());
+            events = cluster.events();
+            cluster.start();
+        } else {
+            LOG.info("Kubelet {} starting in standalone mode (data {}, runtimes present: {})", settings.nodeName(),
+                    settings.dataDir(), runtimes.runtimes());
+        }
         staticPods = new StaticPodSource(settings.podManifestPath(), settings.nodeName(),
                 this::admitStaticPods, settings.manifestRescan());
         try {
@@ -119,11 +178,80 @@ public final class Kubelet implements KubeletPods {
         }
     }
 
+    /**
+     * A client for the cluster the kubeconfig names, or null to run standalone. A kubeconfig
+     * that cannot be used is an error in the log and the node runs standalone: its static pods
+     * must not suffer from a typo.
+     */
+    private KubernetesClient connect() {
+        try {
+            var kubeconfig = KubeconfigLocator.locate(settings.kubeconfig(), System.getenv(),
+                    Path.of(System.getProperty("user.home")));
+            if (kubeconfig.isEmpty()) {
+                return null;
+            }
+            LOG.info("Kubelet {} joining the cluster of {} (data {}, runtimes present: {})", settings.nodeName(),
+                    kubeconfig.get(), settings.dataDir(), runtimes.runtimes());
+            return ClusterNode.connect(kubeconfig.get());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Cannot join a cluster ({}); running standalone", e.getMessage());
+            return null;
+        }
+    }
+
+    private ClusterNode.Environment environment() {
+        long storage;
+        try {
+            storage = Files.getFileStore(settings.dataDir()).getTotalSpace();
+        } catch (IOException e) {
+            storage = 0;
+        }
+        return new ClusterNode.Environment(hostname(), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory(), storage, kubeletVersion(), bootId());
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** {@code v<bundle version>-krustlet}, what {@code kubectl get nodes} shows as VERSION. */
+    private static String kubeletVersion() {
+        String version = "0.1.0";
+        try {
+            var bundle = org.osgi.framework.FrameworkUtil.getBundle(Kubelet.class);
+            if (bundle != null) {
+                var v = bundle.getVersion();
+                version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro();
+            }
+        } catch (LinkageError e) {
+            // outside OSGi (tests, benchmarks): no framework classes
+        }
+        return "v" + version + "-krustlet";
+    }
+
+    /** The machine's boot id, which changes on reboot (what the kubelet reports). */
+    private static String bootId() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        } catch (IOException | RuntimeException e) {
+            return java.util.UUID.nameUUIDFromBytes(hostname().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .toString();
+        }
+    }
+
     @Deactivate
     void deactivate() {
         if (staticPods != null) {
             staticPods.close();
         }
+        if (cluster != null) {
+            cluster.stopWatching();
+        }
+        runtimes.removeListener(runtimeLabels);
         if (pods != null) {
             runtimes.removeListener(pods);
             LOG.info("Kubelet stopping: stopping {} pods", pods.size());
@@ -135,6 +263,14 @@ public final class Kubelet implements KubeletPods {
             } catch (Exception e) {
                 LOG.warn("Stopping pods failed", e);
             }
+        }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+        events = PodEvents.NONE;
+        if (volumeTimers != null) {
+            volumeTimers.shutdownNow();
         }
         if (timers != null) {
             timers.close();

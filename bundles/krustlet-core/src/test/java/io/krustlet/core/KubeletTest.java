@@ -8,7 +8,6 @@ import io.krustlet.core.config.KubeletConfig;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,20 +33,17 @@ class KubeletTest {
     }
 
     static KubeletConfig config(Path base) {
-        return new KubeletConfig() {
-            public Class<? extends Annotation> annotationType() { return KubeletConfig.class; }
-            public String nodeName() { return "node1"; }
-            public String nodeIP() { return ""; }
-            public String dataDir() { return base.resolve("data").toString(); }
-            public String podManifestPath() { return base.resolve("pods").toString(); }
-            public int manifestRescanSeconds() { return 1; }
-            public int maxPods() { return 110; }
-            public String defaultRuntime() { return "wasi"; }
-            public boolean allowLocalModules() { return true; }
-            public String localModuleRoot() { return base.toString(); }
-            public long containerLogMaxSize() { return 1 << 20; }
-            public int containerLogMaxFiles() { return 2; }
-        };
+        return io.krustlet.core.config.TestKubeletConfig.defaults()
+                .with("nodeName", "node1")
+                .with("dataDir", base.resolve("data").toString())
+                .with("podManifestPath", base.resolve("pods").toString())
+                .with("manifestRescanSeconds", 1)
+                .with("allowLocalModules", true)
+                .with("localModuleRoot", base.toString())
+                .with("containerLogMaxSize", 1L << 20)
+                .with("containerLogMaxFiles", 2)
+                .with("kubeconfig", "none")
+                .build();
     }
 
     @BeforeEach
@@ -139,21 +135,13 @@ class KubeletTest {
         Path file = dir.resolve("not-a-folder");
         Files.writeString(file, "x");
         Kubelet other = new Kubelet();
-        KubeletConfig base = config(dir.resolve("other"));
-        other.activate(new KubeletConfig() {
-            public Class<? extends Annotation> annotationType() { return KubeletConfig.class; }
-            public String nodeName() { return "node2"; }
-            public String nodeIP() { return ""; }
-            public String dataDir() { return base.dataDir(); }
-            public String podManifestPath() { return file.toString(); }
-            public int manifestRescanSeconds() { return 1; }
-            public int maxPods() { return 110; }
-            public String defaultRuntime() { return "wasi"; }
-            public boolean allowLocalModules() { return true; }
-            public String localModuleRoot() { return base.localModuleRoot(); }
-            public long containerLogMaxSize() { return 1 << 20; }
-            public int containerLogMaxFiles() { return 2; }
-        });
+        Path base = dir.resolve("other");
+        other.activate(io.krustlet.core.config.TestKubeletConfig.defaults()
+                .with("nodeName", "node2")
+                .with("dataDir", base.resolve("data").toString())
+                .with("podManifestPath", file.toString())
+                .with("kubeconfig", "none")
+                .build());
         try {
             assertThat(other.nodeName()).isEqualTo("node2");
             assertThat(other.pods()).isEmpty();

@@ -23,6 +23,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class ScriptedRuntime implements ContainerRuntime {
 
     final List<ContainerSpec> started = new CopyOnWriteArrayList<>();
+    private final java.util.Map<String, CompletableFuture<ContainerExit>> running =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Ends a blocking container as if its module exited with {@code code}. */
+    void finish(String pod, String container, int code) {
+        running.remove(pod + "/" + container).complete(ContainerExit.of(code, "", Instant.now()));
+    }
 
     @Override
     public RuntimeInfo info() {
@@ -59,6 +66,8 @@ final class ScriptedRuntime implements ContainerRuntime {
         }
         if (!block) {
             exit.complete(ContainerExit.of(code, "", Instant.now()));
+        } else {
+            running.put(spec.id().pod() + "/" + spec.id().container(), exit);
         }
         return new ContainerHandle() {
             @Override

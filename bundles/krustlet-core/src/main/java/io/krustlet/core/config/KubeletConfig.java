@@ -42,6 +42,16 @@ public @interface KubeletConfig {
             required = false)
     String localModuleRoot() default "";
 
+    @AttributeDefinition(description = "Kubeconfig of the cluster to join; default: $KUBECONFIG, else ~/.kube/config;"
+            + " 'none' runs standalone even when those exist", required = false)
+    String kubeconfig() default "";
+
+    @AttributeDefinition(description = "Extra node labels, key=value separated by commas", required = false)
+    String nodeLabels() default "";
+
+    @AttributeDefinition(description = "Port of the kubelet HTTPS API (reported as the node's kubelet endpoint)")
+    int port() default 10250;
+
     @AttributeDefinition(description = "Rotate a container log file at this many bytes")
     long containerLogMaxSize() default 10 * 1024 * 1024;
 

@@ -22,6 +22,9 @@ import java.util.Map;
  * @param localModuleRoot what relative fs/ paths resolve against
  * @param containerLogMaxSize log rotation size in bytes
  * @param containerLogMaxFiles log files kept per run
+ * @param kubeconfig the kubeconfig setting as given: a path, {@code none}, or empty for the defaults
+ * @param nodeLabels extra node labels
+ * @param port the kubelet API port
  */
 public record KubeletSettings(
         String nodeName,
@@ -34,7 +37,14 @@ public record KubeletSettings(
         boolean allowLocalModules,
         Path localModuleRoot,
         long containerLogMaxSize,
-        int containerLogMaxFiles) {
+        int containerLogMaxFiles,
+        String kubeconfig,
+        Map<String, String> nodeLabels,
+        int port) {
+
+    public KubeletSettings {
+        nodeLabels = Map.copyOf(nodeLabels);
+    }
 
     /** The environment variable that overrides a key: {@code maxPods -> KRUSTLET_MAX_PODS}. */
     public static String environmentName(String key) {
@@ -57,7 +67,33 @@ public record KubeletSettings(
                 values.bool("allowLocalModules", config.allowLocalModules()),
                 Path.of(values.string("localModuleRoot", config.localModuleRoot(), karafBase)),
                 values.longValue("containerLogMaxSize", config.containerLogMaxSize()),
-                Math.max(1, values.integer("containerLogMaxFiles", config.containerLogMaxFiles())));
+                Math.max(1, values.integer("containerLogMaxFiles", config.containerLogMaxFiles())),
+                values.string("kubeconfig", config.kubeconfig(), ""),
+                labels(values.string("nodeLabels", config.nodeLabels(), "")),
+                port(values.integer("port", config.port())));
+    }
+
+    /** {@code a=b,c=d} as a map; a malformed entry is a configuration error. */
+    static Map<String, String> labels(String spec) {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (String entry : spec.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("nodeLabels: \"" + entry.trim() + "\" is not key=value");
+            }
+            labels.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+        }
+        return labels;
+    }
+
+    private static int port(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " is not a TCP port (1-65535)");
+        }
+        return port;
     }
 
     private static String defaultNodeName() {

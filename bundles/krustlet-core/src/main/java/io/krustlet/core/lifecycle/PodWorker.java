@@ -12,6 +12,7 @@ import io.krustlet.core.status.PodCondition;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatus;
+import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ public final class PodWorker {
     static final String POD_INITIALIZING = "PodInitializing";
     static final String CONTAINER_CREATING = "ContainerCreating";
     static final Duration IMAGE_PULL_BACK_OFF_AFTER = Duration.ofSeconds(1);
+    /** The kubelet's reason for a container that was running when its node went down. */
+    static final String CONTAINER_STATUS_UNKNOWN = "ContainerStatusUnknown";
 
     private enum Stage { NEW, INIT, MAIN, INIT_FAILED, STOPPING, STOPPED }
 
@@ -51,6 +54,8 @@ public final class PodWorker {
     private final ContainerLauncher launcher;
     private final Executor launchExecutor;
     private final Consumer<PodSnapshot> publisher;
+    private final PodEvents events;
+    private final PodStatus prior;
     private final SerialQueue queue = new SerialQueue();
     private final List<ContainerRun> initRuns = new ArrayList<>();
     private final List<ContainerRun> appRuns = new ArrayList<>();
@@ -59,6 +64,8 @@ public final class PodWorker {
 
     private Stage stage = Stage.NEW;
     private Duration stopGrace = Duration.ZERO;
+    private boolean nodeShutdown;
+    private String evictionMessage;
     private int initIndex;
     private Instant startTime;
     private volatile PodSnapshot snapshot;
@@ -74,12 +81,30 @@ public final class PodWorker {
      */
     public PodWorker(PodDefinition pod, String runtimeName, Timers timers, ProviderLookup runtimes,
             ContainerLauncher launcher, Executor launchExecutor, Consumer<PodSnapshot> publisher) {
+        this(pod, runtimeName, null, new Services(timers, runtimes, launcher, launchExecutor, PodEvents.NONE),
+                publisher);
+    }
+
+    /** What every worker of a node shares. */
+    public record Services(Timers timers, ProviderLookup runtimes, ContainerLauncher launcher,
+            Executor launchExecutor, PodEvents events) {
+    }
+
+    /**
+     * @param prior the status an earlier run of this node reported for the pod (node restart), or
+     *     null for a pod this node has not run before: finished containers are not run again,
+     *     restart counts go on, init containers that completed stay completed
+     */
+    public PodWorker(PodDefinition pod, String runtimeName, PodStatus prior, Services services,
+            Consumer<PodSnapshot> publisher) {
         this.pod = pod;
+        this.prior = prior;
+        this.events = services.events();
         this.runtimeName = runtimeName;
-        this.timers = timers;
-        this.runtimes = runtimes;
-        this.launcher = launcher;
-        this.launchExecutor = launchExecutor;
+        this.timers = services.timers();
+        this.runtimes = services.runtimes();
+        this.launcher = services.launcher();
+        this.launchExecutor = services.launchExecutor();
         this.publisher = publisher;
         pod.initContainers().forEach(c -> initRuns.add(new ContainerRun(c, true)));
         pod.containers().forEach(c -> appRuns.add(new ContainerRun(c, false)));
@@ -116,6 +141,38 @@ public final class PodWorker {
         return stopped;
     }
 
+    /**
+     * Stops the pod because the node shuts down, not because the pod ends: containers that their
+     * restart policy would run again leave the pod Running (not ready), since the node runs them
+     * again when it comes back; only what would not run again counts as finished.
+     */
+    public CompletionStage<Void> stopForShutdown(Duration gracePeriod) {
+        queue.post(() -> {
+            if (stage != Stage.STOPPING && stage != Stage.STOPPED) {
+                nodeShutdown = true; // a pod already being deleted stays deleted
+            }
+            doStop(gracePeriod);
+        });
+        return stopped;
+    }
+
+    /**
+     * Evicts the pod, as the kubelet does when it outgrows a limit the node enforces (an emptyDir's
+     * sizeLimit): its containers are stopped and it fails with reason Evicted, for good.
+     */
+    public CompletionStage<Void> evict(String message, Duration gracePeriod) {
+        queue.post(() -> {
+            if (stage == Stage.STOPPING || stage == Stage.STOPPED) {
+                return;
+            }
+            evictionMessage = message;
+            LOG.warn("Evicting pod {}: {}", pod.key(), message);
+            events.warning(pod, null, "Evicted", message);
+            doStop(gracePeriod);
+        });
+        return stopped;
+    }
+
     /** A provider for {@code runtime} is there now: start what waits for one. */
     public void runtimeAdded(String runtime) {
         if (runtime.equals(runtimeName)) {
@@ -134,16 +191,73 @@ public final class PodWorker {
         if (stage != Stage.NEW) {
             return;
         }
-        startTime = timers.now();
-        LOG.info("Starting pod {} ({} init, {} app containers, runtime {})", pod.key(), initRuns.size(),
-                appRuns.size(), runtimeName);
-        if (initRuns.isEmpty()) {
+        startTime = prior != null && prior.startTime() != null ? prior.startTime() : timers.now();
+        LOG.info("Starting pod {} ({} init, {} app containers, runtime {}{})", pod.key(), initRuns.size(),
+                appRuns.size(), runtimeName, prior == null ? "" : ", resumed after a node restart");
+        if (prior != null) {
+            resume();
+        } else if (initRuns.isEmpty()) {
             startApps();
         } else {
             stage = Stage.INIT;
             launch(initRuns.get(0));
         }
         publish();
+    }
+
+    /**
+     * Picks the pod up where an earlier run of the node left it. Nothing of that run survives
+     * the node: a container that was running is gone, which counts as an exit (the kubelet's
+     * ContainerStatusUnknown, 137), and the restart policy decides what happens next.
+     */
+    private void resume() {
+        prior.conditions().forEach(c -> conditions.put(c.type(), c));
+        for (ContainerRun run : allRuns()) {
+            prior.container(run.def.name()).ifPresent(run::restore);
+        }
+        while (initIndex < initRuns.size() && initRuns.get(initIndex).state instanceof ContainerState.Terminated t
+                && t.exitCode() == 0) {
+            initIndex++;
+        }
+        boolean appsStarted = appRuns.stream().anyMatch(r -> r.everStarted);
+        if (initIndex < initRuns.size() && !appsStarted) {
+            stage = Stage.INIT;
+            continueAfterNodeRestart(initRuns.get(initIndex));
+            return;
+        }
+        stage = Stage.MAIN;
+        appRuns.forEach(this::continueAfterNodeRestart);
+    }
+
+    private void continueAfterNodeRestart(ContainerRun run) {
+        if (run.state instanceof ContainerState.Running running) {
+            var lost = new ContainerState.Terminated(137, CONTAINER_STATUS_UNKNOWN,
+                    "The container could not be located when the node restarted; it was running",
+                    running.startedAt(), timers.now());
+            if (restartsAfter(run, lost.exitCode())) {
+                run.lastState = lost;
+                launch(run);
+            } else {
+                run.state = lost;
+                if (run.init) {
+                    stage = Stage.INIT_FAILED;
+                }
+            }
+        } else if (run.state instanceof ContainerState.Terminated t) {
+            if (restartsAfter(run, t.exitCode())) {
+                run.lastState = t;
+                launch(run);
+            } else if (run.init && t.exitCode() != 0) {
+                stage = Stage.INIT_FAILED;
+            }
+        } else {
+            launch(run);
+        }
+    }
+
+    private boolean restartsAfter(ContainerRun run, int exitCode) {
+        return run.init ? exitCode != 0 && pod.restartPolicy() != RestartPolicy.Never
+                : pod.restartPolicy().restartsAfter(exitCode);
     }
 
     private void startApps() {
@@ -170,17 +284,26 @@ public final class PodWorker {
         run.state = new ContainerState.Waiting(CONTAINER_CREATING, null);
         int attempt = run.everStarted ? run.restartCount + 1 : 0;
         ContainerRuntime target = provider.get();
-        launchExecutor.execute(() -> {
-            try {
-                ContainerLauncher.Launch launch = launcher.launch(pod, run.def, attempt, target);
-                queue.post(() -> onLaunched(run, launch, target, attempt));
-            } catch (LaunchException e) {
-                queue.post(() -> onLaunchFailed(run, e.reason(), e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.error("Provider failed to start container {} of pod {}", run.def.name(), pod.key(), e);
-                queue.post(() -> onLaunchFailed(run, "CreateContainerError", String.valueOf(e.getMessage())));
-            }
-        });
+        try {
+            launchExecutor.execute(() -> launchNow(run, attempt, target));
+        } catch (RejectedExecutionException e) {
+            // the node is shutting down: the launch never happens, and the worker must not wait for it
+            queue.post(() -> onLaunchFailed(run, "CreateContainerError", "the node is shutting down"));
+        }
+    }
+
+    private void launchNow(ContainerRun run, int attempt, ContainerRuntime target) {
+        try {
+            ContainerLauncher.Launch launch = launcher.launch(pod, run.def, attempt, target);
+            queue.post(() -> onLaunched(run, launch, target, attempt));
+        } catch (LaunchException e) {
+            queue.post(() -> onLaunchFailed(run, e.reason(), e.getMessage(), e.eventReason().orElse("Failed")));
+        } catch (Throwable e) {
+            // whatever a provider throws (a LinkageError from a bundle that left, say), the
+            // container must leave `launching`, or the pod could never stop
+            LOG.error("Provider failed to start container {} of pod {}", run.def.name(), pod.key(), e);
+            queue.post(() -> onLaunchFailed(run, "CreateContainerError", String.valueOf(e.getMessage())));
+        }
     }
 
     private void onLaunched(ContainerRun run, ContainerLauncher.Launch launch, ContainerRuntime provider, int attempt) {
@@ -193,6 +316,8 @@ public final class PodWorker {
         run.imageId = launch.imageId();
         run.state = new ContainerState.Running(run.startedAt);
         LOG.info("Started container {} of pod {} (restart {})", run.def.name(), pod.key(), attempt);
+        events.normal(pod, run.def.name(), "Created", "Created container " + run.def.name());
+        events.normal(pod, run.def.name(), "Started", "Started container " + run.def.name());
         launch.handle().exit().whenComplete((exit, error) -> queue.post(() -> onExit(run, launch,
                 exit != null ? exit : new ContainerExit(128, ContainerExit.ERROR, "runtime failed: " + error,
                         timers.now()))));
@@ -206,6 +331,10 @@ public final class PodWorker {
     }
 
     private void onLaunchFailed(ContainerRun run, String reason, String message) {
+        onLaunchFailed(run, reason, message, "Failed");
+    }
+
+    private void onLaunchFailed(ContainerRun run, String reason, String message, String eventReason) {
         run.launching = false;
         if (stage == Stage.STOPPING || stage == Stage.STOPPED) {
             finishStopIfIdle();
@@ -218,17 +347,33 @@ public final class PodWorker {
         var failed = new ContainerState.Waiting(reason, message);
         run.state = failed;
         run.pending = timers.schedule(delay, () -> queue.post(() -> retry(run)));
+        reportLaunchFailure(run, reason, message, eventReason);
         if (ModuleResolver.ERR_IMAGE_PULL.equals(reason)) {
             // as the kubelet does: ErrImagePull right after the failure, ImagePullBackOff while it waits
-            timers.schedule(IMAGE_PULL_BACK_OFF_AFTER, () -> queue.post(() -> {
-                if (run.state == failed) {
+            run.imagePullBackOff = timers.schedule(IMAGE_PULL_BACK_OFF_AFTER, () -> queue.post(() -> {
+                if (run.state == failed && stage != Stage.STOPPING && stage != Stage.STOPPED) {
                     run.state = new ContainerState.Waiting(ModuleResolver.IMAGE_PULL_BACK_OFF,
                             "Back-off pulling image \"" + run.def.image() + "\": " + message);
+                    events.normal(pod, run.def.name(), "BackOff", "Back-off pulling image \"" + run.def.image() + "\"");
+                    events.warning(pod, run.def.name(), "Failed", "Error: " + ModuleResolver.IMAGE_PULL_BACK_OFF);
                     publish();
                 }
             }));
         }
         publish();
+    }
+
+    /** The Events the kubelet records for a container that could not start. */
+    private void reportLaunchFailure(ContainerRun run, String reason, String message, String eventReason) {
+        String name = run.def.name();
+        if (ModuleResolver.ERR_IMAGE_PULL.equals(reason)) {
+            events.warning(pod, name, "Failed", "Failed to pull image \"" + run.def.image() + "\": " + message);
+            events.warning(pod, name, "Failed", "Error: " + reason);
+        } else if (!"Failed".equals(eventReason)) {
+            events.warning(pod, null, eventReason, message);
+        } else {
+            events.warning(pod, name, "Failed", "Error: " + (message == null || message.isEmpty() ? reason : message));
+        }
     }
 
     private void retry(ContainerRun run) {
@@ -294,6 +439,8 @@ public final class PodWorker {
         run.state = new ContainerState.Waiting(CRASH_LOOP_BACK_OFF, "back-off " + format(delay)
                 + " restarting failed container=" + run.def.name() + " pod=" + pod.name() + "_" + pod.namespace()
                 + "(" + pod.uid() + ")");
+        events.warning(pod, run.def.name(), "BackOff", "Back-off restarting failed container " + run.def.name()
+                + " in pod " + pod.name() + "_" + pod.namespace() + "(" + pod.uid() + ")");
         run.pending = timers.schedule(delay, () -> queue.post(() -> {
             run.pending = null;
             launch(run);
@@ -316,9 +463,13 @@ public final class PodWorker {
 
     private void preempt(ContainerRuntime provider) {
         for (ContainerRun run : allRuns()) {
-            if (run.launch != null && run.provider == provider) {
+            if (run.launch != null && run.provider == provider
+                    && !run.launch.handle().exit().toCompletableFuture().isDone()) {
+                // (an exit that already happened is queued behind this task and is a real exit)
                 LOG.info("Stopping container {} of pod {}: its runtime provider is leaving", run.def.name(),
                         pod.key());
+                events.normal(pod, run.def.name(), "Killing", "Stopping container " + run.def.name()
+                        + ": its runtime provider is leaving");
                 run.preempted = true;
                 run.launch.handle().stop(pod.terminationGracePeriod());
             } else if (run.launching && run.launchingProvider == provider) {
@@ -328,6 +479,12 @@ public final class PodWorker {
     }
 
     private void doStop(Duration gracePeriod) {
+        if (stage == Stage.STOPPING && gracePeriod.compareTo(stopGrace) < 0) {
+            // a second, shorter deletion (a force delete) cuts the grace period short, as the kubelet does
+            stopGrace = gracePeriod;
+            allRuns().stream().filter(r -> r.launch != null).forEach(r -> r.launch.handle().stop(gracePeriod));
+            return;
+        }
         if (stage == Stage.STOPPING || stage == Stage.STOPPED) {
             return;
         }
@@ -339,8 +496,13 @@ public final class PodWorker {
                 run.pending.cancel();
                 run.pending = null;
             }
+            if (run.imagePullBackOff != null) {
+                run.imagePullBackOff.cancel();
+                run.imagePullBackOff = null;
+            }
             run.awaitingRuntime = false;
             if (run.launch != null) {
+                events.normal(pod, run.def.name(), "Killing", "Stopping container " + run.def.name());
                 run.launch.handle().stop(gracePeriod);
             }
         }
@@ -348,10 +510,10 @@ public final class PodWorker {
         publish();
     }
 
+    /** Marks the pod stopped; {@link #publish()} completes {@link #stopped} after the final status. */
     private void finishStopIfIdle() {
         if (allRuns().stream().allMatch(r -> r.launch == null && !r.launching)) {
             stage = Stage.STOPPED;
-            stopped.complete(null);
         }
     }
 
@@ -362,6 +524,10 @@ public final class PodWorker {
         if (!next.equals(snapshot)) {
             snapshot = next;
             publisher.accept(next);
+        }
+        if (stage == Stage.STOPPED && !stopped.isDone()) {
+            // only now: whoever waits for the stop (and then forgets the pod) sees the final status first
+            stopped.complete(null);
         }
     }
 
@@ -377,7 +543,7 @@ public final class PodWorker {
                         phase == PodPhase.Succeeded ? "PodCompleted" : "ContainersNotInitialized"),
                 condition(PodCondition.CONTAINERS_READY, ready, notReadyReason),
                 condition(PodCondition.READY, ready, notReadyReason));
-        var status = new PodStatus(phase, null, null, startTime, list,
+        var status = new PodStatus(phase, evictionMessage == null ? null : "Evicted", evictionMessage, startTime, list,
                 initRuns.stream().map(this::status).toList(), appRuns.stream().map(this::status).toList());
         return new PodSnapshot(pod.namespace(), pod.name(), pod.uid(), pod.source(), runtimeName,
                 pod.annotations(), status);
@@ -401,13 +567,15 @@ public final class PodWorker {
 
     /** The phase by the kubelet's rules (pkg/kubelet getPhase). */
     private PodPhase phase() {
-        if (stage == Stage.INIT_FAILED) {
+        if (stage == Stage.INIT_FAILED || evictionMessage != null) {
             return PodPhase.Failed;
         }
         if (stage == Stage.NEW || stage == Stage.INIT || (stage == Stage.STOPPED || stage == Stage.STOPPING)
                 && initIndex < initRuns.size()) {
             return PodPhase.Pending;
         }
+        // a pod stopped by a node shutdown is judged as if its containers had just exited
+        boolean ended = stage == Stage.STOPPED && !nodeShutdown;
         int running = 0;
         int waiting = 0;
         int stoppedCount = 0;
@@ -435,13 +603,13 @@ public final class PodWorker {
         if (running > 0) {
             return PodPhase.Running;
         }
-        if (pod.restartPolicy() == RestartPolicy.Always && stage != Stage.STOPPED) {
+        if (pod.restartPolicy() == RestartPolicy.Always && !ended) {
             return PodPhase.Running;
         }
         if (stoppedCount == succeeded) {
             return PodPhase.Succeeded;
         }
-        if (pod.restartPolicy() == RestartPolicy.Never || stage == Stage.STOPPED) {
+        if (pod.restartPolicy() == RestartPolicy.Never || ended) {
             return PodPhase.Failed;
         }
         return PodPhase.Running;
@@ -478,12 +646,22 @@ public final class PodWorker {
         ContainerLauncher.Launch launch;
         ContainerRuntime provider;
         Timers.Cancellable pending;
+        Timers.Cancellable imagePullBackOff;
 
         ContainerRun(ContainerDefinition def, boolean init) {
             this.def = def;
             this.init = init;
             this.state = new ContainerState.Waiting(
                     init || pod.initContainers().isEmpty() ? CONTAINER_CREATING : POD_INITIALIZING, null);
+        }
+
+        /** Takes over what an earlier run of the node reported for this container. */
+        void restore(ContainerStatus status) {
+            restartCount = status.restartCount();
+            lastState = status.lastState();
+            imageId = status.imageId() == null ? "" : status.imageId();
+            state = status.state();
+            everStarted = restartCount > 0 || lastState != null || !(state instanceof ContainerState.Waiting);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.krustlet.api.ContainerRuntime;
 import io.krustlet.core.pod.PodDefinition;
 import io.krustlet.core.runtime.RuntimeRegistry;
 import io.krustlet.core.status.PodSnapshot;
+import io.krustlet.core.status.PodStatus;
 import io.krustlet.core.status.PodStatusListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,14 +35,17 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
 
     /** Builds the worker for a pod; the core wires in launcher, timers and runtimes. */
     public interface WorkerFactory {
-        PodWorker create(PodDefinition pod, java.util.function.Consumer<PodSnapshot> publisher);
+        /** @param prior what an earlier run of the node reported for the pod, or null */
+        PodWorker create(PodDefinition pod, PodStatus prior, java.util.function.Consumer<PodSnapshot> publisher);
     }
 
     private final WorkerFactory factory;
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
     private final Map<String, PodWorker> stopping = new ConcurrentHashMap<>();
     private final Map<String, PodDefinition> deferred = new ConcurrentHashMap<>();
+    private final Map<String, PodStatus> priors = new ConcurrentHashMap<>();
     private final List<PodStatusListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<PodDefinition>> cleanups = new CopyOnWriteArrayList<>();
 
     public PodWorkers(WorkerFactory factory) {
         this.factory = factory;
@@ -53,6 +57,29 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
 
     public void removeListener(PodStatusListener listener) {
         listeners.remove(listener);
+    }
+
+    /** Runs {@code cleanup} for each pod once it has stopped and is forgotten (its volumes, say). */
+    public void onForget(java.util.function.Consumer<PodDefinition> cleanup) {
+        cleanups.add(cleanup);
+    }
+
+    /**
+     * Evicts every running pod for which {@code check} has a reason (the message), as the
+     * kubelet's eviction manager does.
+     */
+    public void evictWhere(java.util.function.Function<PodDefinition, Optional<String>> check) {
+        for (PodWorker worker : List.copyOf(workers.values())) {
+            if (worker.isStopped()) {
+                continue;
+            }
+            try {
+                check.apply(worker.pod()).ifPresent(message -> worker.evict(message,
+                        worker.pod().terminationGracePeriod()));
+            } catch (RuntimeException e) {
+                LOG.warn("Eviction check of pod {} failed", worker.pod().key(), e);
+            }
+        }
     }
 
     /**
@@ -77,8 +104,20 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
 
     /** Starts a pod, or queues it behind a stopping pod of the same name. */
     public synchronized void add(PodDefinition pod) {
+        add(pod, null);
+    }
+
+    /**
+     * Starts a pod that an earlier run of this node may have run already.
+     *
+     * @param prior the status that run reported, or null
+     */
+    public synchronized void add(PodDefinition pod, PodStatus prior) {
         if (workers.containsKey(pod.uid())) {
             return;
+        }
+        if (prior != null) {
+            priors.put(pod.uid(), prior);
         }
         boolean sameNameStopping = stopping.values().stream().anyMatch(w -> w.pod().key().equals(pod.key()));
         if (sameNameStopping) {
@@ -86,7 +125,7 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
             deferred.put(pod.uid(), pod);
             return;
         }
-        PodWorker worker = factory.create(pod, this::publish);
+        PodWorker worker = factory.create(pod, priors.remove(pod.uid()), this::publish);
         workers.put(pod.uid(), worker);
         worker.start();
     }
@@ -96,40 +135,55 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
         PodWorker worker = workers.remove(uid);
         if (worker == null) {
             deferred.remove(uid);
-            return CompletableFuture.completedFuture(null);
+            priors.remove(uid);
+            PodWorker alreadyStopping = stopping.get(uid);
+            return alreadyStopping == null ? CompletableFuture.completedFuture(null)
+                    : alreadyStopping.stop(gracePeriod);
         }
         stopping.put(uid, worker);
         return worker.stop(gracePeriod).thenRun(() -> forget(worker));
     }
 
     private void forget(PodWorker worker) {
-        PodDefinition next;
-        synchronized (this) {
-            stopping.remove(worker.pod().uid());
-            next = deferred.values().stream().filter(p -> p.key().equals(worker.pod().key())).findFirst().orElse(null);
-            if (next != null) {
-                deferred.remove(next.uid());
+        LOG.info("Pod {} stopped and removed", worker.pod().key());
+        for (var cleanup : cleanups) {
+            try {
+                cleanup.accept(worker.pod());
+            } catch (RuntimeException e) {
+                LOG.warn("Cleaning up after pod {} failed", worker.pod().key(), e);
             }
         }
-        LOG.info("Pod {} stopped and removed", worker.pod().key());
-        listeners.forEach(l -> l.podRemoved(worker.snapshot()));
-        if (next != null) {
-            add(next);
+        for (PodStatusListener l : listeners) {
+            try {
+                l.podRemoved(worker.snapshot());
+            } catch (Throwable e) {
+                LOG.warn("Pod status listener failed", e);
+            }
+        }
+        synchronized (this) {
+            stopping.remove(worker.pod().uid());
+            // in the same critical section, so a reconcile cannot slip between and start it twice
+            deferred.values().stream().filter(p -> p.key().equals(worker.pod().key())).findFirst().ifPresent(next -> {
+                deferred.remove(next.uid());
+                add(next, null);
+            });
         }
     }
 
     /** Stops every pod (node shutdown) and waits at most {@code timeout}. */
     public CompletionStage<Void> stopAll(Duration gracePeriodCap) {
-        List<CompletableFuture<Void>> all = new ArrayList<>();
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
         synchronized (this) {
             deferred.clear();
-            for (PodWorker w : workers.values()) {
+            List<PodWorker> all = new ArrayList<>(workers.values());
+            all.addAll(stopping.values());
+            for (PodWorker w : all) {
                 Duration grace = w.pod().terminationGracePeriod().compareTo(gracePeriodCap) < 0
                         ? w.pod().terminationGracePeriod() : gracePeriodCap;
-                all.add(w.stop(grace).toCompletableFuture());
+                stops.add(w.stopForShutdown(grace).toCompletableFuture());
             }
         }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
     }
 
     public List<PodSnapshot> snapshots() {
@@ -168,7 +222,7 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
         for (PodStatusListener l : listeners) {
             try {
                 l.statusChanged(snapshot);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.warn("Pod status listener failed", e);
             }
         }

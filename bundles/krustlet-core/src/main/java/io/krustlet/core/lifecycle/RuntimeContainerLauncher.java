@@ -11,15 +11,26 @@ import io.krustlet.api.Mount;
 import io.krustlet.core.logs.ContainerLogs;
 import io.krustlet.core.logs.CriLogFile;
 import io.krustlet.core.modules.ModuleResolver;
+import io.krustlet.core.modules.PullSecrets;
+import io.krustlet.core.pod.ApiObjects;
+import io.krustlet.core.pod.ApiUnavailableException;
+import io.krustlet.core.pod.ContainerConfigException;
 import io.krustlet.core.pod.ContainerDefinition;
+import io.krustlet.core.pod.DownwardApiValues;
+import io.krustlet.core.pod.EnvResolver;
+import io.krustlet.core.pod.NodeInfo;
 import io.krustlet.core.pod.PodDefinition;
 import io.krustlet.core.volumes.VolumeManager;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Resolves the module, prepares mounts and log files, and hands the container to the provider. */
+/**
+ * Prepares a container in the kubelet's order (the pod's volumes, the module, the environment,
+ * the log file) and hands it to the provider.
+ */
 public final class RuntimeContainerLauncher implements ContainerLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeContainerLauncher.class);
@@ -27,19 +38,38 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
     private final ModuleResolver modules;
     private final VolumeManager volumes;
     private final ContainerLogs logs;
+    private final EnvResolver env;
+    private final PullSecrets pullSecrets;
+    private final PodEvents events;
 
-    public RuntimeContainerLauncher(ModuleResolver modules, VolumeManager volumes, ContainerLogs logs) {
+    /**
+     * @param api where ConfigMaps and Secrets for the environment come from
+     * @param node for the downward API (status.hostIP, allocatable resources)
+     */
+    public RuntimeContainerLauncher(ModuleResolver modules, VolumeManager volumes, ContainerLogs logs, ApiObjects api,
+            NodeInfo node) {
+        this(modules, volumes, logs, api, node, PodEvents.NONE);
+    }
+
+    /** @param events where the Pulling and Pulled Events go */
+    public RuntimeContainerLauncher(ModuleResolver modules, VolumeManager volumes, ContainerLogs logs, ApiObjects api,
+            NodeInfo node, PodEvents events) {
+        this.events = events;
+        this.pullSecrets = new PullSecrets(api);
         this.modules = modules;
         this.volumes = volumes;
         this.logs = logs;
+        this.env = new EnvResolver(api, new DownwardApiValues(node));
     }
 
     @Override
     public Launch launch(PodDefinition pod, ContainerDefinition container, int attempt, ContainerRuntime runtime)
             throws LaunchException {
-        ModuleResolver.ResolvedModule resolved = modules.resolve(container);
-        ModuleRef module = resolved.module();
         List<Mount> mounts = volumes.mounts(pod, container);
+        ModuleResolver.ResolvedModule resolved = modules.resolve(container, pullSecrets.credentials(pod));
+        reportPull(pod, container, resolved);
+        ModuleRef module = resolved.module();
+        Map<String, String> environment = environment(pod, container);
         CriLogFile log;
         try {
             log = logs.open(pod.namespace(), pod.name(), pod.uid(), container.name(), attempt);
@@ -47,7 +77,7 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
             throw new LaunchException("CreateContainerError", "cannot open the container's log file: " + e);
         }
         var spec = new ContainerSpec(new ContainerId(pod.namespace(), pod.name(), pod.uid(), container.name(), attempt),
-                module, container.argv(), container.env(), mounts, container.workingDir(), container.limits());
+                module, container.argv(environment), environment, mounts, container.workingDir(), container.limits());
         ContainerHandle handle;
         try {
             handle = runtime.start(spec, new ContainerOutput(log.stdout(), log.stderr()));
@@ -75,6 +105,28 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
                 return log.lastLine();
             }
         };
+    }
+
+    private void reportPull(PodDefinition pod, ContainerDefinition container, ModuleResolver.ResolvedModule resolved) {
+        String image = container.image();
+        if (resolved.pullTime() == null) {
+            events.normal(pod, container.name(), "Pulled", "Container image \"" + image + "\" already present on machine");
+        } else {
+            // the pull is over before it can be told apart from a store hit, hence both at once
+            events.normal(pod, container.name(), "Pulling", "Pulling image \"" + image + "\"");
+            events.normal(pod, container.name(), "Pulled", String.format(java.util.Locale.ROOT,
+                    "Successfully pulled image \"%s\" in %.3fs", image, resolved.pullTime().toMillis() / 1000.0));
+        }
+    }
+
+    /** Resolved at each start, so a ConfigMap or Secret that appears later is used by the next attempt. */
+    private Map<String, String> environment(PodDefinition pod, ContainerDefinition container) throws LaunchException {
+        try {
+            return env.resolve(pod, container);
+        } catch (ContainerConfigException | ApiUnavailableException e) {
+            // the kubelet's waiting reason, and its Event reason for a container that cannot be created
+            throw new LaunchException(VolumeManager.CONFIG_ERROR, e.getMessage(), "Failed");
+        }
     }
 
     private static void closeQuietly(CriLogFile log) {

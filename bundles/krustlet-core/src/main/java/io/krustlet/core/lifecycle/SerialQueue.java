@@ -27,11 +27,18 @@ final class SerialQueue {
             return;
         }
         do {
-            try {
-                tasks.poll().run();
-            } catch (RuntimeException e) {
-                LOG.error("Pod worker task failed", e);
-            }
+            runOne(tasks.poll());
         } while (pending.decrementAndGet() != 0);
+    }
+
+    private static void runOne(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable e) {
+            // nothing may escape: the counter would stay up and wedge the pod's queue for good, and
+            // every later event (its stop included) still has to run. A LinkageError from a provider
+            // bundle that went away is the likely case.
+            LOG.error("Pod worker task failed", e);
+        }
     }
 }

@@ -25,6 +25,28 @@ public final class ContainerLogs {
         return root;
     }
 
+    /**
+     * Deletes a pod's logs once the pod is gone for good (deleted, or replaced by an edited
+     * static pod), as the kubelet does; a failure only leaves files behind.
+     */
+    public void removePod(String namespace, String pod, String uid) {
+        Path dir = root.resolve(namespace + "_" + pod + "_" + uid);
+        if (!dir.normalize().startsWith(root.normalize()) || !java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    // best effort; the next removal or an operator cleans up
+                }
+            });
+        } catch (java.io.IOException e) {
+            // best effort
+        }
+    }
+
     public Path containerDir(String namespace, String pod, String uid, String container) {
         return root.resolve(namespace + "_" + pod + "_" + uid).resolve(container);
     }

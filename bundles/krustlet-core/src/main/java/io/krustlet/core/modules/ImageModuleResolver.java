@@ -28,7 +28,8 @@ public final class ImageModuleResolver implements ModuleResolver {
     }
 
     @Override
-    public ResolvedModule resolve(ContainerDefinition container) throws LaunchException {
+    public ResolvedModule resolve(ContainerDefinition container, List<RegistryCredential> credentials)
+            throws LaunchException {
         String image = container.image();
         if (LocalModuleResolver.isLocal(image)) {
             ModuleRef ref = local.resolve(image);
@@ -49,18 +50,15 @@ public final class ImageModuleResolver implements ModuleResolver {
                     + "\": no image service is installed on this node (feature krustlet-core brings it)");
         }
         try {
-            PulledModule pulled = service.pull(image, policy, credentials(container));
-            return new ResolvedModule(new ModuleRef(image, pulled.file(), pulled.layerDigest()), pulled.imageId());
+            long start = System.nanoTime();
+            PulledModule pulled = service.pull(image, policy, credentials);
+            return new ResolvedModule(new ModuleRef(image, pulled.file(), pulled.layerDigest()), pulled.imageId(),
+                    pulled.pulled() ? java.time.Duration.ofNanos(System.nanoTime() - start) : null);
         } catch (PullException e) {
             String reason = e.kind() == PullException.Kind.NOT_PRESENT ? ERR_IMAGE_NEVER_PULL
                     : e.kind() == PullException.Kind.INVALID_REFERENCE ? INVALID_IMAGE_NAME : ERR_IMAGE_PULL;
             throw new LaunchException(reason, "failed to pull image \"" + image + "\": " + describe(e));
         }
-    }
-
-    /** Pods from the API server bring imagePullSecrets; static pods use the node's credentials only. */
-    private static List<RegistryCredential> credentials(ContainerDefinition container) {
-        return List.of();
     }
 
     private static String describe(PullException e) {

@@ -1,6 +1,7 @@
 package io.krustlet.core.pod;
 
 import io.krustlet.api.ResourceLimits;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,10 +13,12 @@ import java.util.Map;
  * @param imagePullPolicy spec imagePullPolicy as written, or null for the default
  * @param command spec command (overrides the module's entry point), maybe empty
  * @param args spec args, maybe empty
- * @param env the environment, resolved, in declaration order
+ * @param env spec env, in declaration order; resolved when the container starts ({@link EnvResolver})
  * @param workingDir the working directory, or null
  * @param mounts the volume mounts
- * @param limits resources.limits
+ * @param limits resources.limits, as the provider gets them
+ * @param envFrom spec envFrom, in declaration order
+ * @param resources resources.limits and requests as quantities, for the downward API
  */
 public record ContainerDefinition(
         String name,
@@ -23,16 +26,36 @@ public record ContainerDefinition(
         String imagePullPolicy,
         List<String> command,
         List<String> args,
-        Map<String, String> env,
+        List<EnvVarSpec> env,
         String workingDir,
         List<VolumeMount> mounts,
-        ResourceLimits limits) {
+        ResourceLimits limits,
+        List<EnvFromSpec> envFrom,
+        ContainerResources resources) {
 
     public ContainerDefinition {
         command = List.copyOf(command);
         args = List.copyOf(args);
-        env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+        env = List.copyOf(env);
         mounts = List.copyOf(mounts);
+        envFrom = List.copyOf(envFrom);
+    }
+
+    /**
+     * A container with plain {@code value} variables only (no envFrom, no resources beyond the
+     * limits), for callers that build definitions by hand.
+     */
+    public ContainerDefinition(String name, String image, String imagePullPolicy, List<String> command,
+            List<String> args, Map<String, String> env, String workingDir, List<VolumeMount> mounts,
+            ResourceLimits limits) {
+        this(name, image, imagePullPolicy, command, args, literals(env), workingDir, mounts, limits, List.of(),
+                ContainerResources.NONE);
+    }
+
+    private static List<EnvVarSpec> literals(Map<String, String> env) {
+        List<EnvVarSpec> result = new ArrayList<>();
+        env.forEach((k, v) -> result.add(new EnvVarSpec.Literal(k, v)));
+        return result;
     }
 
     /**
@@ -41,13 +64,28 @@ public record ContainerDefinition(
      * so without a command {@code argv[0]} is the container's name, as Krustlet did.
      */
     public List<String> argv() {
-        List<String> argv = new java.util.ArrayList<>();
+        List<String> argv = new ArrayList<>();
         if (command.isEmpty()) {
             argv.add(name);
         } else {
             argv.addAll(command);
         }
         argv.addAll(args);
+        return argv;
+    }
+
+    /**
+     * {@link #argv()} with {@code $(VAR)} references to the container's environment expanded in
+     * command and args, as the kubelet does (a reference to an unknown variable stays as written).
+     */
+    public List<String> argv(Map<String, String> environment) {
+        List<String> argv = new ArrayList<>();
+        if (command.isEmpty()) {
+            argv.add(name);
+        } else {
+            command.forEach(c -> argv.add(EnvResolver.expand(c, environment)));
+        }
+        args.forEach(a -> argv.add(EnvResolver.expand(a, environment)));
         return argv;
     }
 

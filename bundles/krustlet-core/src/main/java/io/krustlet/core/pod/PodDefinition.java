@@ -3,6 +3,7 @@ package io.krustlet.core.pod;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +20,10 @@ import java.util.stream.Stream;
  * @param containers app containers
  * @param volumes volumes
  * @param annotations metadata.annotations
+ * @param labels metadata.labels
+ * @param serviceAccountName spec.serviceAccountName ({@code default} when not set, as the API server defaults it)
+ * @param nodeName spec.nodeName: the node that runs the pod, or null
+ * @param imagePullSecrets the names in spec.imagePullSecrets
  */
 public record PodDefinition(
         String namespace,
@@ -31,13 +36,33 @@ public record PodDefinition(
         List<ContainerDefinition> initContainers,
         List<ContainerDefinition> containers,
         List<VolumeDefinition> volumes,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Map<String, String> labels,
+        String serviceAccountName,
+        String nodeName,
+        List<String> imagePullSecrets) {
+
+    /** The source of pods read from manifest files (static pods): they cannot reference API objects. */
+    public static final String FILE_SOURCE = "file";
+    public static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
     public PodDefinition {
         initContainers = List.copyOf(initContainers);
         containers = List.copyOf(containers);
         volumes = List.copyOf(volumes);
         annotations = Map.copyOf(annotations);
+        labels = Map.copyOf(labels);
+        imagePullSecrets = List.copyOf(imagePullSecrets);
+        serviceAccountName = serviceAccountName == null || serviceAccountName.isEmpty()
+                ? DEFAULT_SERVICE_ACCOUNT : serviceAccountName;
+    }
+
+    /** A pod without labels, on no particular node, with the default service account. */
+    public PodDefinition(String namespace, String name, String uid, String source, String runtimeClassName,
+            RestartPolicy restartPolicy, Duration terminationGracePeriod, List<ContainerDefinition> initContainers,
+            List<ContainerDefinition> containers, List<VolumeDefinition> volumes, Map<String, String> annotations) {
+        this(namespace, name, uid, source, runtimeClassName, restartPolicy, terminationGracePeriod, initContainers,
+                containers, volumes, annotations, Map.of(), DEFAULT_SERVICE_ACCOUNT, null, List.of());
     }
 
     public String key() {
@@ -46,5 +71,18 @@ public record PodDefinition(
 
     public Stream<ContainerDefinition> allContainers() {
         return Stream.concat(initContainers.stream(), containers.stream());
+    }
+
+    public Optional<ContainerDefinition> container(String containerName) {
+        return allContainers().filter(c -> c.name().equals(containerName)).findFirst();
+    }
+
+    public Optional<VolumeDefinition> volume(String volumeName) {
+        return volumes.stream().filter(v -> v.name().equals(volumeName)).findFirst();
+    }
+
+    /** Whether the pod comes from a manifest file rather than the API server. */
+    public boolean isStatic() {
+        return FILE_SOURCE.equals(source);
     }
 }

@@ -1,15 +1,20 @@
 package io.krustlet.core.pod;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
-import io.fabric8.kubernetes.api.model.ObjectFieldSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.krustlet.api.ResourceLimits;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,11 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * Turns a fabric8 Pod into a {@link PodDefinition}, checking what the API server would check
  * for the parts this node relies on, so a bad manifest fails with the API's kind of message.
+ *
+ * <p>Values that come from elsewhere (ConfigMaps, Secrets, tokens, the downward API) are kept as
+ * references and resolved when a container starts. Static pods ({@code file}) cannot reference
+ * API objects, as in Kubernetes: such a reference is rejected here, when the manifest is read,
+ * because it could never work and the manifest's author sees the error at once.
  */
 public final class PodTranslator {
 
@@ -30,11 +41,28 @@ public final class PodTranslator {
     private static final Pattern DNS1123_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final long DEFAULT_GRACE_SECONDS = 30;
+    private static final long MIN_TOKEN_SECONDS = 600;
+    private static final long MAX_TOKEN_SECONDS = 1L << 32;
+    private static final List<String> SUPPORTED_VOLUMES =
+            List.of("configMap", "downwardAPI", "emptyDir", "hostPath", "projected", "secret");
+    private static final Set<String> ENV_FIELD_PATHS = Set.of("metadata.name", "metadata.namespace", "metadata.uid",
+            "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP",
+            "status.podIPs");
+    private static final Set<String> VOLUME_FIELD_PATHS = Set.of("metadata.name", "metadata.namespace",
+            "metadata.uid", "metadata.labels", "metadata.annotations");
+    private static final Set<String> RESOURCES = Set.of("limits.cpu", "limits.memory", "requests.cpu",
+            "requests.memory");
 
     private final String nodeName;
 
     public PodTranslator(String nodeName) {
         this.nodeName = Objects.requireNonNull(nodeName);
+    }
+
+    /** The message of a volume whose type this node cannot provide. */
+    public static String unsupportedVolumeMessage(String volume, String type) {
+        return "volume \"" + volume + "\": type " + type + " is not supported by this node (supported: "
+                + String.join(", ", SUPPORTED_VOLUMES) + ")";
     }
 
     /**
@@ -57,14 +85,17 @@ public final class PodTranslator {
         if (spec.getContainers() == null || spec.getContainers().isEmpty()) {
             throw new InvalidPodException("spec.containers: Required value");
         }
+        boolean isStatic = PodDefinition.FILE_SOURCE.equals(source);
         RestartPolicy restartPolicy = restartPolicy(spec.getRestartPolicy());
-        List<VolumeDefinition> volumes = volumes(spec);
+        List<VolumeDefinition> volumes = volumes(spec, isStatic);
         Set<String> volumeNames = new HashSet<>();
         volumes.forEach(v -> volumeNames.add(v.name()));
 
         Set<String> containerNames = new HashSet<>();
-        List<ContainerDefinition> init = containers(pod, spec.getInitContainers(), "spec.initContainers", containerNames, volumeNames);
-        List<ContainerDefinition> app = containers(pod, spec.getContainers(), "spec.containers", containerNames, volumeNames);
+        List<ContainerDefinition> init = containers(spec.getInitContainers(), "spec.initContainers", containerNames,
+                volumeNames, isStatic);
+        List<ContainerDefinition> app = containers(spec.getContainers(), "spec.containers", containerNames,
+                volumeNames, isStatic);
         long grace = spec.getTerminationGracePeriodSeconds() == null
                 ? DEFAULT_GRACE_SECONDS
                 : spec.getTerminationGracePeriodSeconds();
@@ -72,8 +103,16 @@ public final class PodTranslator {
             throw new InvalidPodException("spec.terminationGracePeriodSeconds: must be greater than or equal to 0");
         }
         Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
+        Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels();
         return new PodDefinition(namespace, name, meta.getUid(), source, blankToNull(spec.getRuntimeClassName()),
-                restartPolicy, Duration.ofSeconds(grace), init, app, volumes, annotations);
+                restartPolicy, Duration.ofSeconds(grace), init, app, volumes, annotations, labels,
+                spec.getServiceAccountName(), nodeName, pullSecretNames(spec));
+    }
+
+    private static List<String> pullSecretNames(PodSpec spec) {
+        return spec.getImagePullSecrets() == null ? List.of() : spec.getImagePullSecrets().stream()
+                .map(io.fabric8.kubernetes.api.model.LocalObjectReference::getName)
+                .filter(n -> n != null && !n.isEmpty()).toList();
     }
 
     private static RestartPolicy restartPolicy(String value) throws InvalidPodException {
@@ -88,7 +127,9 @@ public final class PodTranslator {
         }
     }
 
-    private static List<VolumeDefinition> volumes(PodSpec spec) throws InvalidPodException {
+    // ---- volumes ----
+
+    private static List<VolumeDefinition> volumes(PodSpec spec, boolean isStatic) throws InvalidPodException {
         List<VolumeDefinition> result = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         List<Volume> volumes = spec.getVolumes() == null ? List.of() : spec.getVolumes();
@@ -102,35 +143,227 @@ public final class PodTranslator {
             if (!seen.add(v.getName())) {
                 throw new InvalidPodException(field + ".name: Duplicate value: \"" + v.getName() + "\"");
             }
-            if (v.getHostPath() != null) {
-                if (v.getHostPath().getPath() == null || v.getHostPath().getPath().isEmpty()) {
-                    throw new InvalidPodException(field + ".hostPath.path: Required value");
+            VolumeSource source = volumeSource(v, field, isStatic);
+            if (source instanceof VolumeSource.Unsupported unsupported && isStatic) {
+                throw new InvalidPodException(field + ": " + unsupportedVolumeMessage(v.getName(), unsupported.type()));
+            }
+            result.add(new VolumeDefinition(v.getName(), source));
+        }
+        return result;
+    }
+
+    private static VolumeSource volumeSource(Volume v, String field, boolean isStatic) throws InvalidPodException {
+        if (v.getHostPath() != null) {
+            if (v.getHostPath().getPath() == null || v.getHostPath().getPath().isEmpty()) {
+                throw new InvalidPodException(field + ".hostPath.path: Required value");
+            }
+            return new VolumeSource.HostPath(v.getHostPath().getPath());
+        }
+        if (v.getEmptyDir() != null) {
+            Quantity sizeLimit = v.getEmptyDir().getSizeLimit();
+            if (sizeLimit != null) {
+                quantityBytes(sizeLimit.toString(), field + ".emptyDir.sizeLimit");
+            }
+            return new VolumeSource.EmptyDir(sizeLimit == null ? null : sizeLimit.toString());
+        }
+        if (v.getConfigMap() != null) {
+            var cm = v.getConfigMap();
+            requireName(cm.getName(), field + ".configMap.name");
+            forbidStatic(isStatic, field + ".configMap", "configmap \"" + cm.getName() + "\"");
+            return new VolumeSource.ConfigMap(cm.getName(), items(cm.getItems(), field + ".configMap.items"),
+                    mode(cm.getDefaultMode(), field + ".configMap.defaultMode"), Boolean.TRUE.equals(cm.getOptional()));
+        }
+        if (v.getSecret() != null) {
+            var secret = v.getSecret();
+            requireName(secret.getSecretName(), field + ".secret.secretName");
+            forbidStatic(isStatic, field + ".secret", "secret \"" + secret.getSecretName() + "\"");
+            return new VolumeSource.Secret(secret.getSecretName(), items(secret.getItems(), field + ".secret.items"),
+                    mode(secret.getDefaultMode(), field + ".secret.defaultMode"),
+                    Boolean.TRUE.equals(secret.getOptional()));
+        }
+        if (v.getDownwardAPI() != null) {
+            return new VolumeSource.DownwardApi(downwardApiFiles(v.getDownwardAPI().getItems(),
+                    field + ".downwardAPI.items"), mode(v.getDownwardAPI().getDefaultMode(),
+                    field + ".downwardAPI.defaultMode"));
+        }
+        if (v.getProjected() != null) {
+            return projected(v, field, isStatic);
+        }
+        String type = volumeType(v);
+        // a volume without any source is an emptyDir, as the API server defaults it
+        return type == null ? new VolumeSource.EmptyDir(null) : new VolumeSource.Unsupported(type);
+    }
+
+    private static VolumeSource projected(Volume v, String field, boolean isStatic) throws InvalidPodException {
+        var projected = v.getProjected();
+        int defaultMode = mode(projected.getDefaultMode(), field + ".projected.defaultMode");
+        List<VolumeSource.Projection> sources = new ArrayList<>();
+        List<VolumeProjection> specs = projected.getSources() == null ? List.of() : projected.getSources();
+        for (int i = 0; i < specs.size(); i++) {
+            VolumeProjection p = specs.get(i);
+            String pf = field + ".projected.sources[" + i + "]";
+            if (p.getConfigMap() != null) {
+                requireName(p.getConfigMap().getName(), pf + ".configMap.name");
+                forbidStatic(isStatic, pf + ".configMap", "configmap \"" + p.getConfigMap().getName() + "\"");
+                sources.add(new VolumeSource.ConfigMap(p.getConfigMap().getName(),
+                        items(p.getConfigMap().getItems(), pf + ".configMap.items"), defaultMode,
+                        Boolean.TRUE.equals(p.getConfigMap().getOptional())));
+            } else if (p.getSecret() != null) {
+                requireName(p.getSecret().getName(), pf + ".secret.name");
+                forbidStatic(isStatic, pf + ".secret", "secret \"" + p.getSecret().getName() + "\"");
+                sources.add(new VolumeSource.Secret(p.getSecret().getName(),
+                        items(p.getSecret().getItems(), pf + ".secret.items"), defaultMode,
+                        Boolean.TRUE.equals(p.getSecret().getOptional())));
+            } else if (p.getDownwardAPI() != null) {
+                sources.add(new VolumeSource.DownwardApi(downwardApiFiles(p.getDownwardAPI().getItems(),
+                        pf + ".downwardAPI.items"), defaultMode));
+            } else if (p.getServiceAccountToken() != null) {
+                var token = p.getServiceAccountToken();
+                forbidStatic(isStatic, pf + ".serviceAccountToken", "a service account token");
+                requirePath(token.getPath(), pf + ".serviceAccountToken.path");
+                long seconds = token.getExpirationSeconds() == null
+                        ? VolumeSource.ServiceAccountTokenProjection.DEFAULT_EXPIRATION_SECONDS
+                        : token.getExpirationSeconds();
+                if (seconds < MIN_TOKEN_SECONDS) {
+                    throw new InvalidPodException(pf + ".serviceAccountToken.expirationSeconds: Invalid value: "
+                            + seconds + ": may not specify a duration less than 10 minutes");
                 }
-                result.add(new VolumeDefinition(v.getName(), VolumeDefinition.HOST_PATH, v.getHostPath().getPath()));
-            } else if (v.getEmptyDir() != null) {
-                result.add(new VolumeDefinition(v.getName(), VolumeDefinition.EMPTY_DIR, null));
+                if (seconds > MAX_TOKEN_SECONDS) {
+                    throw new InvalidPodException(pf + ".serviceAccountToken.expirationSeconds: Invalid value: "
+                            + seconds + ": may not specify a duration larger than 2^32 seconds");
+                }
+                sources.add(new VolumeSource.ServiceAccountTokenProjection(
+                        token.getAudience() == null ? "" : token.getAudience(), seconds, token.getPath()));
             } else {
-                throw new InvalidPodException(field + ": volume \"" + v.getName()
-                        + "\" has a type this node does not support yet (supported: hostPath, emptyDir)");
+                String kind = p.getClusterTrustBundle() != null ? "clusterTrustBundle"
+                        : p.getPodCertificate() != null ? "podCertificate" : null;
+                if (kind == null) {
+                    throw new InvalidPodException(pf + ": Required value: must specify exactly one volume projection");
+                }
+                return new VolumeSource.Unsupported("projected " + kind);
+            }
+        }
+        return new VolumeSource.Projected(sources, defaultMode);
+    }
+
+    /** The spec name of the volume's type (the one field besides {@code name}), or null when it has none. */
+    @SuppressWarnings("unchecked")
+    private static String volumeType(Volume v) {
+        Map<String, Object> fields = Serialization.unmarshal(Serialization.asJson(v), Map.class);
+        fields.remove("name");
+        return fields.keySet().stream().sorted().findFirst().orElse(null);
+    }
+
+    private static List<KeyToPath> items(List<io.fabric8.kubernetes.api.model.KeyToPath> items, String field)
+            throws InvalidPodException {
+        List<KeyToPath> result = new ArrayList<>();
+        if (items == null) {
+            return result;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            var item = items.get(i);
+            String f = field + "[" + i + "]";
+            if (item.getKey() == null || item.getKey().isEmpty()) {
+                throw new InvalidPodException(f + ".key: Required value");
+            }
+            requirePath(item.getPath(), f + ".path");
+            result.add(new KeyToPath(item.getKey(), item.getPath(), itemMode(item.getMode(), f + ".mode")));
+        }
+        return result;
+    }
+
+    private static List<DownwardApiFile> downwardApiFiles(List<DownwardAPIVolumeFile> items, String field)
+            throws InvalidPodException {
+        List<DownwardApiFile> result = new ArrayList<>();
+        if (items == null) {
+            return result;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            var item = items.get(i);
+            String f = field + "[" + i + "]";
+            requirePath(item.getPath(), f + ".path");
+            Integer mode = itemMode(item.getMode(), f + ".mode");
+            if (item.getFieldRef() != null && item.getResourceFieldRef() != null) {
+                throw new InvalidPodException(f + ": Invalid value: \"resource\": fieldRef and resourceFieldRef can not"
+                        + " be specified simultaneously");
+            }
+            if (item.getFieldRef() != null) {
+                String path = Objects.toString(item.getFieldRef().getFieldPath(), "");
+                if (!VOLUME_FIELD_PATHS.contains(path) && !isSubscript(path)) {
+                    throw unsupportedFieldPath(f + ".fieldRef.fieldPath", path, VOLUME_FIELD_PATHS);
+                }
+                result.add(new DownwardApiFile(item.getPath(), path, null, mode));
+            } else if (item.getResourceFieldRef() != null) {
+                ResourceFieldSelector ref = item.getResourceFieldRef();
+                if (ref.getContainerName() == null || ref.getContainerName().isEmpty()) {
+                    throw new InvalidPodException(f + ".resourceFieldRef.containerName: Required value");
+                }
+                result.add(new DownwardApiFile(item.getPath(), null, resourceField(ref, f + ".resourceFieldRef"), mode));
+            } else {
+                throw new InvalidPodException(f + ": Required value: one of fieldRef and resourceFieldRef is required");
             }
         }
         return result;
     }
 
-    private List<ContainerDefinition> containers(Pod pod, List<Container> containers, String field,
-            Set<String> names, Set<String> volumeNames) throws InvalidPodException {
+    private static int mode(Integer mode, String field) throws InvalidPodException {
+        Integer checked = itemMode(mode, field);
+        return checked == null ? VolumeSource.DEFAULT_MODE : checked;
+    }
+
+    private static Integer itemMode(Integer mode, String field) throws InvalidPodException {
+        if (mode != null && (mode < 0 || mode > 0777)) {
+            throw new InvalidPodException(field + ": Invalid value: " + mode
+                    + ": must be a number between 0 and 0777 (octal), both inclusive");
+        }
+        return mode;
+    }
+
+    /** The API server's validateLocalNonReversiblePath. */
+    private static void requirePath(String path, String field) throws InvalidPodException {
+        if (path == null || path.isEmpty()) {
+            throw new InvalidPodException(field + ": Required value");
+        }
+        if (path.startsWith("/")) {
+            throw new InvalidPodException(field + ": Invalid value: \"" + path + "\": must be a relative path");
+        }
+        if (List.of(path.split("/")).contains("..")) {
+            throw new InvalidPodException(field + ": Invalid value: \"" + path + "\": must not contain '..'");
+        }
+        if (path.startsWith("..")) {
+            throw new InvalidPodException(field + ": Invalid value: \"" + path + "\": must not start with '..'");
+        }
+    }
+
+    private static void requireName(String name, String field) throws InvalidPodException {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidPodException(field + ": Required value");
+        }
+    }
+
+    private static void forbidStatic(boolean isStatic, String field, String what) throws InvalidPodException {
+        if (isStatic) {
+            throw new InvalidPodException(field + ": Forbidden: a static pod cannot reference API objects (" + what
+                    + ")");
+        }
+    }
+
+    // ---- containers ----
+
+    private List<ContainerDefinition> containers(List<Container> containers, String field, Set<String> names,
+            Set<String> volumeNames, boolean isStatic) throws InvalidPodException {
         List<ContainerDefinition> result = new ArrayList<>();
         if (containers == null) {
             return result;
         }
         for (int i = 0; i < containers.size(); i++) {
-            result.add(container(pod, containers.get(i), field + "[" + i + "]", names, volumeNames));
+            result.add(container(containers.get(i), field + "[" + i + "]", names, volumeNames, isStatic));
         }
         return result;
     }
 
-    private ContainerDefinition container(Pod pod, Container c, String field, Set<String> names,
-            Set<String> volumeNames) throws InvalidPodException {
+    private ContainerDefinition container(Container c, String field, Set<String> names, Set<String> volumeNames,
+            boolean isStatic) throws InvalidPodException {
         if (c.getName() == null || c.getName().isEmpty()) {
             throw new InvalidPodException(field + ".name: Required value");
         }
@@ -166,11 +399,12 @@ public final class PodTranslator {
                     + "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"");
         }
         return new ContainerDefinition(c.getName(), c.getImage().trim(), pullPolicy, nullToEmpty(c.getCommand()),
-                nullToEmpty(c.getArgs()), env(pod, c, field), blankToNull(c.getWorkingDir()), mounts, limits(c, field));
+                nullToEmpty(c.getArgs()), env(c, field, isStatic), blankToNull(c.getWorkingDir()), mounts,
+                limits(c, field), envFrom(c, field, isStatic), resources(c, field));
     }
 
-    private Map<String, String> env(Pod pod, Container c, String field) throws InvalidPodException {
-        Map<String, String> env = new LinkedHashMap<>();
+    private static List<EnvVarSpec> env(Container c, String field, boolean isStatic) throws InvalidPodException {
+        List<EnvVarSpec> env = new ArrayList<>();
         if (c.getEnv() == null) {
             return env;
         }
@@ -180,69 +414,115 @@ public final class PodTranslator {
             if (var.getName() == null || var.getName().isEmpty()) {
                 throw new InvalidPodException(ef + ".name: Required value");
             }
-            EnvVarSource from = var.getValueFrom();
-            if (from == null) {
-                env.put(var.getName(), expand(var.getValue() == null ? "" : var.getValue(), env));
-            } else if (from.getFieldRef() != null) {
-                env.put(var.getName(), fieldRef(pod, from.getFieldRef(), ef));
-            } else {
-                throw new InvalidPodException(ef + ".valueFrom: only value and fieldRef are supported for static pods");
-            }
+            env.add(envVar(var, ef, isStatic));
         }
         return env;
     }
 
-    /** $(VAR) references to earlier variables, with $$ as an escape, as the kubelet expands them. */
-    static String expand(String value, Map<String, String> env) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            if (ch == '$' && i + 1 < value.length()) {
-                char next = value.charAt(i + 1);
-                if (next == '$') {
-                    out.append('$');
-                    i++;
-                    continue;
-                }
-                if (next == '(') {
-                    int close = value.indexOf(')', i + 2);
-                    if (close > 0) {
-                        String ref = value.substring(i + 2, close);
-                        if (env.containsKey(ref)) {
-                            out.append(env.get(ref));
-                            i = close;
-                            continue;
-                        }
-                    }
-                }
+    private static EnvVarSpec envVar(EnvVar var, String ef, boolean isStatic) throws InvalidPodException {
+        EnvVarSource from = var.getValueFrom();
+        if (from == null) {
+            return new EnvVarSpec.Literal(var.getName(), var.getValue());
+        }
+        String vf = ef + ".valueFrom";
+        if (var.getValue() != null && !var.getValue().isEmpty()) {
+            throw new InvalidPodException(vf + ": Invalid value: \"\": may not be specified when `value` is not empty");
+        }
+        int sources = (from.getFieldRef() != null ? 1 : 0) + (from.getResourceFieldRef() != null ? 1 : 0)
+                + (from.getConfigMapKeyRef() != null ? 1 : 0) + (from.getSecretKeyRef() != null ? 1 : 0)
+                + (from.getFileKeyRef() != null ? 1 : 0);
+        if (sources > 1) {
+            throw new InvalidPodException(vf + ": Invalid value: \"\": may not have more than one field specified at a time");
+        }
+        if (from.getFieldRef() != null) {
+            String path = Objects.toString(from.getFieldRef().getFieldPath(), "");
+            if (!ENV_FIELD_PATHS.contains(path) && !isSubscript(path)) {
+                throw unsupportedFieldPath(vf + ".fieldRef.fieldPath", path, ENV_FIELD_PATHS);
             }
-            out.append(ch);
+            return new EnvVarSpec.FieldRef(var.getName(), path);
         }
-        return out.toString();
+        if (from.getResourceFieldRef() != null) {
+            return new EnvVarSpec.ResourceFieldRef(var.getName(),
+                    resourceField(from.getResourceFieldRef(), vf + ".resourceFieldRef"));
+        }
+        if (from.getConfigMapKeyRef() != null) {
+            var ref = from.getConfigMapKeyRef();
+            requireName(ref.getName(), vf + ".configMapKeyRef.name");
+            requireName(ref.getKey(), vf + ".configMapKeyRef.key");
+            forbidStatic(isStatic, vf + ".configMapKeyRef", "configmap \"" + ref.getName() + "\"");
+            return new EnvVarSpec.ConfigMapKey(var.getName(), ref.getName(), ref.getKey(),
+                    Boolean.TRUE.equals(ref.getOptional()));
+        }
+        if (from.getSecretKeyRef() != null) {
+            var ref = from.getSecretKeyRef();
+            requireName(ref.getName(), vf + ".secretKeyRef.name");
+            requireName(ref.getKey(), vf + ".secretKeyRef.key");
+            forbidStatic(isStatic, vf + ".secretKeyRef", "secret \"" + ref.getName() + "\"");
+            return new EnvVarSpec.SecretKey(var.getName(), ref.getName(), ref.getKey(),
+                    Boolean.TRUE.equals(ref.getOptional()));
+        }
+        if (from.getFileKeyRef() != null) {
+            throw new InvalidPodException(vf + ".fileKeyRef: Forbidden: not supported by this node");
+        }
+        throw new InvalidPodException(vf + ": Invalid value: \"\": must specify one of: `fieldRef`, "
+                + "`resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
     }
 
-    private String fieldRef(Pod pod, ObjectFieldSelector ref, String field) throws InvalidPodException {
-        var meta = pod.getMetadata();
-        String path = ref.getFieldPath() == null ? "" : ref.getFieldPath();
-        switch (path) {
-            case "metadata.name": return meta.getName();
-            case "metadata.namespace": return meta.getNamespace() == null ? "default" : meta.getNamespace();
-            case "metadata.uid": return Objects.toString(meta.getUid(), "");
-            case "spec.nodeName": return nodeName;
-            case "spec.serviceAccountName": return Objects.toString(pod.getSpec().getServiceAccountName(), "");
-            default:
-                if (path.startsWith("metadata.labels['") && path.endsWith("']")) {
-                    return mapValue(meta.getLabels(), path.substring(17, path.length() - 2));
-                }
-                if (path.startsWith("metadata.annotations['") && path.endsWith("']")) {
-                    return mapValue(meta.getAnnotations(), path.substring(22, path.length() - 2));
-                }
-                throw new InvalidPodException(field + ".valueFrom.fieldRef.fieldPath: Unsupported value: \"" + path + "\"");
+    private static List<EnvFromSpec> envFrom(Container c, String field, boolean isStatic) throws InvalidPodException {
+        List<EnvFromSpec> result = new ArrayList<>();
+        if (c.getEnvFrom() == null) {
+            return result;
         }
+        for (int i = 0; i < c.getEnvFrom().size(); i++) {
+            EnvFromSource from = c.getEnvFrom().get(i);
+            String ef = field + ".envFrom[" + i + "]";
+            if (from.getConfigMapRef() != null && from.getSecretRef() != null) {
+                throw new InvalidPodException(ef + ": Invalid value: \"\": may not have more than one field specified"
+                        + " at a time");
+            }
+            if (from.getConfigMapRef() != null) {
+                requireName(from.getConfigMapRef().getName(), ef + ".configMapRef.name");
+                forbidStatic(isStatic, ef + ".configMapRef", "configmap \"" + from.getConfigMapRef().getName() + "\"");
+                result.add(new EnvFromSpec(EnvFromSpec.Kind.CONFIG_MAP, from.getConfigMapRef().getName(),
+                        from.getPrefix(), Boolean.TRUE.equals(from.getConfigMapRef().getOptional())));
+            } else if (from.getSecretRef() != null) {
+                requireName(from.getSecretRef().getName(), ef + ".secretRef.name");
+                forbidStatic(isStatic, ef + ".secretRef", "secret \"" + from.getSecretRef().getName() + "\"");
+                result.add(new EnvFromSpec(EnvFromSpec.Kind.SECRET, from.getSecretRef().getName(), from.getPrefix(),
+                        Boolean.TRUE.equals(from.getSecretRef().getOptional())));
+            } else {
+                throw new InvalidPodException(ef + ": Invalid value: \"\": must specify one of: `configMapRef` or "
+                        + "`secretRef`");
+            }
+        }
+        return result;
     }
 
-    private static String mapValue(Map<String, String> map, String key) {
-        return map == null ? "" : map.getOrDefault(key, "");
+    private static ResourceFieldSpec resourceField(ResourceFieldSelector ref, String field) throws InvalidPodException {
+        String resource = Objects.toString(ref.getResource(), "");
+        if (!RESOURCES.contains(resource)) {
+            throw new InvalidPodException(field + ".resource: Unsupported value: \"" + resource
+                    + "\": supported values: " + quoted(RESOURCES));
+        }
+        String divisor = ref.getDivisor() == null ? null : ref.getDivisor().toString();
+        if (divisor != null) {
+            quantityBytes(divisor, field + ".divisor");
+        }
+        return new ResourceFieldSpec(blankToNull(ref.getContainerName()), resource, divisor);
+    }
+
+    private static boolean isSubscript(String path) {
+        return DownwardApiValues.subscript(path, "metadata.labels") != null
+                || DownwardApiValues.subscript(path, "metadata.annotations") != null;
+    }
+
+    private static InvalidPodException unsupportedFieldPath(String field, String path, Set<String> supported) {
+        return new InvalidPodException(field + ": Unsupported value: \"" + path + "\": supported values: "
+                + quoted(supported));
+    }
+
+    private static String quoted(Set<String> values) {
+        return String.join(", ", new TreeSet<>(values).stream().map(v -> "\"" + v + "\"").toList());
     }
 
     private static ResourceLimits limits(Container c, String field) throws InvalidPodException {
@@ -252,15 +532,48 @@ public final class PodTranslator {
         Map<String, Quantity> limits = c.getResources().getLimits();
         try {
             long memory = limits.containsKey("memory")
-                    ? Quantity.getAmountInBytes(limits.get("memory")).setScale(0, java.math.RoundingMode.CEILING).longValueExact()
+                    ? Quantity.getAmountInBytes(limits.get("memory")).setScale(0, RoundingMode.CEILING).longValueExact()
                     : 0;
             long cpu = limits.containsKey("cpu")
                     ? Quantity.getAmountInBytes(limits.get("cpu")).multiply(BigDecimal.valueOf(1000))
-                            .setScale(0, java.math.RoundingMode.CEILING).longValueExact()
+                            .setScale(0, RoundingMode.CEILING).longValueExact()
                     : 0;
             return new ResourceLimits(memory, cpu);
         } catch (RuntimeException e) {
             throw new InvalidPodException(field + ".resources.limits: invalid quantity: " + e.getMessage());
+        }
+    }
+
+    /** Limits and requests as written; a request that is not set takes the limit, as the API server defaults it. */
+    private static ContainerResources resources(Container c, String field) throws InvalidPodException {
+        if (c.getResources() == null) {
+            return ContainerResources.NONE;
+        }
+        Map<String, String> limits = quantities(c.getResources().getLimits(), field + ".resources.limits");
+        Map<String, String> requests = new LinkedHashMap<>(limits);
+        requests.putAll(quantities(c.getResources().getRequests(), field + ".resources.requests"));
+        return new ContainerResources(limits, requests);
+    }
+
+    private static Map<String, String> quantities(Map<String, Quantity> values, String field)
+            throws InvalidPodException {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (values != null) {
+            for (Map.Entry<String, Quantity> e : values.entrySet()) {
+                String value = e.getValue().toString();
+                quantityBytes(value, field + "." + e.getKey());
+                result.put(e.getKey(), value);
+            }
+        }
+        return result;
+    }
+
+    private static BigDecimal quantityBytes(String value, String field) throws InvalidPodException {
+        try {
+            return Quantity.getAmountInBytes(Quantity.parse(value));
+        } catch (RuntimeException e) {
+            throw new InvalidPodException(field + ": Invalid value: \"" + value + "\": quantities must match the "
+                    + "regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
         }
     }
 

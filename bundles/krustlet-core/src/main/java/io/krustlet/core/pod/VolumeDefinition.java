@@ -1,13 +1,22 @@
 package io.krustlet.core.pod;
 
+import java.util.Objects;
+
 /**
- * A pod volume the node knows how to provide.
+ * A pod volume.
  *
  * @param name the volume's name
- * @param type the volume type as in the pod spec (hostPath, emptyDir, ...)
- * @param hostPath for hostPath volumes, the path on the node; otherwise null
+ * @param source what it contains
  */
-public record VolumeDefinition(String name, String type, String hostPath) {
-    public static final String HOST_PATH = "hostPath";
-    public static final String EMPTY_DIR = "emptyDir";
+public record VolumeDefinition(String name, VolumeSource source) {
+
+    public VolumeDefinition {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(source, "source");
+    }
+
+    /** The volume type as in the pod spec (hostPath, emptyDir, configMap, ...). */
+    public String type() {
+        return source.type();
+    }
 }

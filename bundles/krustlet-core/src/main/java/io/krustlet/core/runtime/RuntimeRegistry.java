@@ -104,6 +104,24 @@ public final class RuntimeRegistry {
         }
     }
 
+    /**
+     * Each runtime served now with the container runtime version of its preferred provider
+     * ({@code wasi -> chicory://1.7.5}); a provider whose info() fails is reported as unknown.
+     */
+    public Map<String, String> versions() {
+        Map<String, String> versions = new java.util.TreeMap<>();
+        for (String runtime : runtimes()) {
+            find(runtime).ifPresent(p -> {
+                try {
+                    versions.put(runtime, p.info().containerRuntimeVersion());
+                } catch (RuntimeException | LinkageError e) {
+                    versions.put(runtime, runtime + "://unknown");
+                }
+            });
+        }
+        return versions;
+    }
+
     /** The architectures implied by the providers present. */
     public Set<String> architectures() {
         synchronized (entries) {

@@ -60,6 +60,8 @@ public final class StaticPodSource implements Closeable {
     private final Consumer<List<PodDefinition>> sink;
     private final Duration rescan;
     private final Map<Path, FileResult> files = new HashMap<>();
+    /** The manifests behind the current pods, by uid: what a mirror pod is made of. */
+    private final Map<String, Pod> manifests = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running;
     private WatchService watcher;
     private Thread thread;
@@ -136,6 +138,9 @@ public final class StaticPodSource implements Closeable {
                 }
             }
         }
+        Set<String> uids = new HashSet<>();
+        pods.values().forEach(p -> uids.add(p.uid()));
+        manifests.keySet().retainAll(uids);
         sink.accept(new ArrayList<>(pods.values()));
     }
 
@@ -208,7 +213,16 @@ public final class StaticPodSource implements Closeable {
         annotations.put(CONFIG_HASH_ANNOTATION, hash);
         meta.setAnnotations(annotations);
         pod.getSpec().setNodeName(nodeName);
-        return translator.translate(pod, SOURCE);
+        PodDefinition definition = translator.translate(pod, SOURCE);
+        manifests.put(hash, pod);
+        return definition;
+    }
+
+    /** The manifest of a static pod (name, namespace, uid and node already set), as parsed. */
+    public java.util.Optional<Pod> manifest(String uid) {
+        Pod pod = manifests.get(uid);
+        return pod == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new io.fabric8.kubernetes.api.model.PodBuilder(pod).build());
     }
 
     private static String hash(String text) {

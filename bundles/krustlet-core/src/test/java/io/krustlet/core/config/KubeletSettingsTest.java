@@ -3,7 +3,6 @@ package io.krustlet.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,20 +10,13 @@ import org.junit.jupiter.api.Test;
 class KubeletSettingsTest {
 
     private static KubeletConfig config(String dataDir, int maxPods) {
-        return new KubeletConfig() {
-            public Class<? extends Annotation> annotationType() { return KubeletConfig.class; }
-            public String nodeName() { return "Configured-Node"; }
-            public String nodeIP() { return ""; }
-            public String dataDir() { return dataDir; }
-            public String podManifestPath() { return ""; }
-            public int manifestRescanSeconds() { return 20; }
-            public int maxPods() { return maxPods; }
-            public String defaultRuntime() { return "wasi"; }
-            public boolean allowLocalModules() { return false; }
-            public String localModuleRoot() { return ""; }
-            public long containerLogMaxSize() { return 100; }
-            public int containerLogMaxFiles() { return 2; }
-        };
+        return TestKubeletConfig.defaults()
+                .with("nodeName", "Configured-Node")
+                .with("dataDir", dataDir)
+                .with("maxPods", maxPods)
+                .with("containerLogMaxSize", 100L)
+                .with("containerLogMaxFiles", 2)
+                .build();
     }
 
     @Test

@@ -1,0 +1,150 @@
+package io.krustlet.core.cluster;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.krustlet.core.config.KubeletSettings;
+import io.krustlet.core.lifecycle.PodEvents;
+import io.krustlet.core.lifecycle.PodWorkers;
+import io.krustlet.core.pod.PodTranslator;
+import io.krustlet.core.status.PodPhase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's membership of a cluster: its Node and Lease, the pods bound to it, their status
+ * and Events. Built when a kubeconfig is found; standalone nodes have none.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    private static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(10);
+
+    private final KubernetesClient client;
+    private final ScheduledExecutorService heartbeatThread = Executors.newSingleThreadScheduledExecutor(
+            daemon("krustlet-node-heartbeat"));
+    private final ScheduledExecutorService statusThread = Executors.newSingleThreadScheduledExecutor(
+            daemon("krustlet-pod-status"));
+    private final ScheduledExecutorService eventThread = Executors.newSingleThreadScheduledExecutor(
+            daemon("krustlet-events"));
+    private final NodeHeartbeat heartbeat;
+    private final PodStatusWriter statusWriter;
+    private final MirrorPods mirrorPods;
+    private final EventRecorder events;
+    /** Not final: the status writer, made before it, reads the informer's cache through it. */
+    private volatile ApiPodSource pods;
+    private final PodWorkers workers;
+    private final String nodeName;
+
+    /** What a node knows about itself that does not come from the settings. */
+    public record Environment(String hostname, int cpus, long memoryBytes, long storageBytes, String kubeletVersion,
+            String bootId) {
+    }
+
+    /**
+     * @param staticPods the manifest of a static pod by uid, for its mirror pod
+     */
+    public ClusterNode(KubernetesClient client, KubeletSettings settings, String nodeIP, Environment environment,
+            PodWorkers workers, Supplier<Map<String, String>> runtimes,
+            Function<String, Optional<Pod>> staticPods, Clock clock) {
+        this.client = client;
+        this.workers = workers;
+        this.nodeName = settings.nodeName();
+        NodeFacts base = new NodeFacts(settings.nodeName(), environment.hostname(), nodeIP, settings.port(),
+                environment.cpus(), environment.memoryBytes(), environment.storageBytes(), settings.maxPods(),
+                NodeLabels.checkConfigured(settings.nodeLabels()), Map.of(), environment.kubeletVersion(),
+                environment.bootId());
+        this.heartbeat = new NodeHeartbeat(client, () -> base.withRuntimes(runtimes.get()), new NodePressure(settings.dataDir())::measure,
+                heartbeatThread, clock, NodeHeartbeat.Intervals.KUBELET);
+        this.statusWriter = new PodStatusWriter(client, nodeIP, statusThread, (snapshot, apiPod) ->
+                ApiPodSource.SOURCE.equals(snapshot.source()) ? snapshot.uid().equals(apiPod.getMetadata().getUid())
+                        : MirrorPods.mirrors(snapshot, apiPod),
+                (namespace, name) -> this.pods == null ? null : this.pods.cached(namespace, name));
+        this.mirrorPods = new MirrorPods(client, settings.nodeName(), staticPods, statusThread, statusWriter::rewrite);
+        this.events = new EventRecorder(client, settings.nodeName(), eventThread, clock);
+        var admission = new PodAdmission(settings.maxPods(), environment.cpus() * 1000L, environment.memoryBytes());
+        this.pods = new ApiPodSource(client, settings.nodeName(), nodeIP, workers,
+                new PodTranslator(settings.nodeName()), admission, this::activePods, statusWriter, events, mirrorPods);
+        LOG.info("Node {} joins the cluster at {} as {} (InternalIP {})", settings.nodeName(),
+                client.getConfiguration().getMasterUrl(), settings.nodeName(), nodeIP);
+    }
+
+    /** A client for the cluster a kubeconfig names; it contacts nobody until used. */
+    public static KubernetesClient connect(Path kubeconfig) throws IOException {
+        Config config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+        // fail fast: the node's own loops retry with back-off and must not sit in one call for
+        // minutes while the API server is away (fabric8 retries ten times by default)
+        config.setRequestRetryBackoffLimit(1);
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
+    }
+
+    /** Registers, starts heartbeats and the pod watch; nothing here waits for the API server. */
+    public void start() {
+        workers.addListener(mirrorPods); // before the writer: a mirror exists before its status is written
+        workers.addListener(statusWriter);
+        workers.addListener(pods);
+        heartbeat.start();
+        events.recordNode(false, "Starting", "Starting kubelet.");
+        pods.start();
+    }
+
+    /** Where the pod workers report Events while the node is in a cluster. */
+    public PodEvents events() {
+        return events;
+    }
+
+    /** The runtimes changed: labels and node info follow at once. */
+    public void runtimesChanged() {
+        heartbeat.poke();
+    }
+
+    /** Stops taking pods from the API server; the pods themselves are the kubelet's to stop. */
+    public void stopWatching() {
+        pods.close();
+    }
+
+    private int activePods() {
+        return (int) workers.snapshots().stream()
+                .filter(p -> p.status().phase() != PodPhase.Succeeded && p.status().phase() != PodPhase.Failed)
+                .count();
+    }
+
+    /** Writes the last pod statuses (the node's shutdown must be truthful), then lets go of the API server. */
+    @Override
+    public void close() {
+        pods.close();
+        statusWriter.flushAll(SHUTDOWN_FLUSH);
+        workers.removeListener(mirrorPods);
+        workers.removeListener(statusWriter);
+        workers.removeListener(pods);
+        heartbeat.close();
+        heartbeatThread.shutdownNow();
+        statusThread.shutdownNow();
+        eventThread.shutdown();
+        client.close();
+        LOG.info("Node {} left the API server", nodeName);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,94 @@
+package io.krustlet.core.cluster;
+
+import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.NodeSystemInfoBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Node's status as the kubelet reports it: capacity, allocatable, the four conditions with
+ * heartbeat and transition times, addresses, node info and the kubelet endpoint.
+ */
+final class NodeStatusFactory {
+
+    /** What the node measures about itself each time it builds a status. */
+    record Pressure(boolean memory, boolean disk, boolean pid) {
+        static final Pressure NONE = new Pressure(false, false, false);
+    }
+
+    private NodeStatusFactory() {
+    }
+
+    static NodeStatus build(NodeFacts facts, Pressure pressure, List<NodeCondition> previous, Instant now) {
+        Map<String, Quantity> capacity = new LinkedHashMap<>();
+        capacity.put("cpu", new Quantity(Integer.toString(facts.cpus())));
+        capacity.put("memory", new Quantity(Long.toString(facts.memoryBytes() / 1024), "Ki"));
+        capacity.put("pods", new Quantity(Integer.toString(facts.maxPods())));
+        capacity.put("ephemeral-storage", new Quantity(Long.toString(facts.storageBytes() / 1024), "Ki"));
+        String time = now.toString();
+        List<NodeCondition> conditions = new ArrayList<>();
+        conditions.add(condition(previous, "Ready", true, "KubeletReady", "kubelet is posting ready status", time));
+        conditions.add(pressure.memory()
+                ? condition(previous, "MemoryPressure", true, "KubeletHasInsufficientMemory",
+                        "kubelet has insufficient memory available", time)
+                : condition(previous, "MemoryPressure", false, "KubeletHasSufficientMemory",
+                        "kubelet has sufficient memory available", time));
+        conditions.add(pressure.disk()
+                ? condition(previous, "DiskPressure", true, "KubeletHasDiskPressure", "kubelet has disk pressure", time)
+                : condition(previous, "DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
+                        time));
+        conditions.add(pressure.pid()
+                ? condition(previous, "PIDPressure", true, "KubeletHasInsufficientPID",
+                        "kubelet has insufficient PID available", time)
+                : condition(previous, "PIDPressure", false, "KubeletHasSufficientPID",
+                        "kubelet has sufficient PID available", time));
+        String runtimes = String.join(",", facts.runtimeNames().stream().map(facts.runtimes()::get).distinct().toList());
+        return new NodeStatusBuilder()
+                .withCapacity(capacity)
+                .withAllocatable(new LinkedHashMap<>(capacity))
+                .withConditions(conditions)
+                .withAddresses(new NodeAddressBuilder().withType("InternalIP").withAddress(facts.internalIP()).build(),
+                        new NodeAddressBuilder().withType("Hostname").withAddress(facts.hostname()).build())
+                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(facts.port()).endKubeletEndpoint()
+                .endDaemonEndpoints()
+                .withNodeInfo(new NodeSystemInfoBuilder()
+                        .withArchitecture("wasm-wasi")
+                        .withOperatingSystem("linux")
+                        .withKubeletVersion(facts.kubeletVersion())
+                        .withKubeProxyVersion("")
+                        .withContainerRuntimeVersion(runtimes.isEmpty() ? "none" : runtimes)
+                        .withOsImage(System.getProperty("os.name") + " (JVM " + Runtime.version() + ")")
+                        .withKernelVersion(System.getProperty("os.version"))
+                        .withBootID(facts.bootId())
+                        .withMachineID(facts.bootId())
+                        .withSystemUUID(facts.bootId())
+                        .build())
+                .build();
+    }
+
+    /** A condition keeps its transition time while its status stays the same; the heartbeat always moves. */
+    private static NodeCondition condition(List<NodeCondition> previous, String type, boolean status, String reason,
+            String message, String now) {
+        String value = status ? "True" : "False";
+        String transition = previous.stream().filter(c -> type.equals(c.getType()) && value.equals(c.getStatus()))
+                .map(NodeCondition::getLastTransitionTime).filter(java.util.Objects::nonNull).findFirst().orElse(now);
+        return new NodeConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
+                .withLastHeartbeatTime(now).withLastTransitionTime(transition).build();
+    }
+
+    /** The status with heartbeat times removed: two statuses that differ only there are the same news. */
+    static NodeStatus withoutHeartbeats(NodeStatus status) {
+        var copy = new NodeStatusBuilder(status).build();
+        copy.setConditions(status.getConditions().stream()
+                .map(c -> new NodeConditionBuilder(c).withLastHeartbeatTime(null).build()).toList());
+        return copy;
+    }
+}
