@@ -60,7 +60,36 @@ public final class ContainerLogs {
             throws IOException {
         Path file = file(namespace, pod, uid, container, attempt);
         Files.createDirectories(file.getParent());
+        pruneOlderRuns(file.getParent(), attempt);
         return new CriLogFile(file, maxFileBytes, maxFiles);
+    }
+
+    /**
+     * Keeps the logs of this run and the one before it (what {@code logs --previous} shows), as the
+     * kubelet keeps one dead container per pod container: a crash loop must not fill the disk.
+     */
+    private static void pruneOlderRuns(Path dir, int attempt) {
+        try (var files = Files.list(dir)) {
+            files.filter(f -> runOf(f.getFileName().toString()) < attempt - 1).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // best effort: the next start tries again
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    /** {@code 7.log} and {@code 7.log.2} are run 7; anything else is not ours (MAX_VALUE). */
+    private static int runOf(String name) {
+        int dot = name.indexOf(".log");
+        try {
+            return dot > 0 ? Integer.parseInt(name.substring(0, dot)) : Integer.MAX_VALUE;
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** The log of run {@code attempt}, when there is one. */

@@ -33,6 +33,7 @@ public final class CriLogFile implements Closeable {
     private long size;
     private String lastLine = "";
     private boolean closed;
+    private boolean rotationBroken;
 
     CriLogFile(Path file, long maxBytes, int maxFiles) throws IOException {
         this.file = file;
@@ -80,7 +81,7 @@ public final class CriLogFile implements Closeable {
         }
         byte[] prefix = (DateTimeFormatter.ISO_INSTANT.format(clock.instant()) + " " + stream + (partial ? " P " : " F "))
                 .getBytes(StandardCharsets.US_ASCII);
-        if (maxBytes > 0 && size > 0 && size + prefix.length + length + 1 > maxBytes) {
+        if (maxBytes > 0 && !rotationBroken && size > 0 && size + prefix.length + length + 1 > maxBytes) {
             rotate();
         }
         out.write(prefix);
@@ -101,21 +102,29 @@ public final class CriLogFile implements Closeable {
 
     private void rotate() throws IOException {
         out.close();
-        for (int i = maxFiles - 1; i >= 1; i--) {
-            Path older = file.resolveSibling(file.getFileName() + "." + i);
-            if (i == maxFiles - 1) {
-                Files.deleteIfExists(older);
-            } else if (Files.exists(older)) {
-                Files.move(older, file.resolveSibling(file.getFileName() + "." + (i + 1)),
-                        StandardCopyOption.REPLACE_EXISTING);
+        try {
+            for (int i = maxFiles - 1; i >= 1; i--) {
+                Path older = file.resolveSibling(file.getFileName() + "." + i);
+                if (i == maxFiles - 1) {
+                    Files.deleteIfExists(older);
+                } else if (Files.exists(older)) {
+                    Files.move(older, file.resolveSibling(file.getFileName() + "." + (i + 1)),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            if (maxFiles > 1) {
+                Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            // the container's output matters more than the size cap: keep writing to the same file
+            rotationBroken = true;
+            org.slf4j.LoggerFactory.getLogger(CriLogFile.class).warn(
+                    "Cannot rotate container log {} ({}); it grows past containerLogMaxSize", file, e.toString());
+        } finally {
+            openFile();
         }
-        if (maxFiles > 1) {
-            Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-        } else {
-            Files.delete(file);
-        }
-        openFile();
     }
 
     /** Splits one stream's bytes into lines. */

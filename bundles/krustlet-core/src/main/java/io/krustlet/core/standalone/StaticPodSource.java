@@ -96,8 +96,14 @@ public final class StaticPodSource implements Closeable {
                 LOG.debug("Closing the manifest watcher", e);
             }
         }
-        if (thread != null) {
+        if (thread != null && thread != Thread.currentThread()) {
             thread.interrupt();
+            try {
+                // a scan in progress must not hand pods to a kubelet that is stopping them
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -141,7 +147,9 @@ public final class StaticPodSource implements Closeable {
         Set<String> uids = new HashSet<>();
         pods.values().forEach(p -> uids.add(p.uid()));
         manifests.keySet().retainAll(uids);
-        sink.accept(new ArrayList<>(pods.values()));
+        if (running || thread == null) {
+            sink.accept(new ArrayList<>(pods.values()));
+        }
     }
 
     private List<Path> listManifests() {

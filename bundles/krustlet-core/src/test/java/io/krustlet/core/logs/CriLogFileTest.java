@@ -71,4 +71,34 @@ class CriLogFileTest {
         assertThat(Files.readAllLines(logs.file("ns", "p", "uid", "c", 0))).hasSize(2);
         assertThat(logs.existing("ns", "p", "uid", "c", 1)).isEmpty();
     }
+
+    @Test
+    void aCrashLoopKeepsOnlyTheCurrentAndThePreviousRunsLogs() throws Exception {
+        var logs = new ContainerLogs(dir, 100, 3);
+        for (int run = 0; run < 6; run++) {
+            try (var log = logs.open("ns", "p", "uid", "c", run)) {
+                for (int i = 0; i < 5; i++) {
+                    log.stdout().write(("run " + run + " line " + i + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        try (var files = java.nio.file.Files.list(logs.containerDir("ns", "p", "uid", "c"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .allMatch(name -> name.startsWith("4.log") || name.startsWith("5.log"))
+                    .contains("4.log", "5.log", "5.log.1");
+        }
+    }
+
+    @Test
+    void aLogThatCannotRotateKeepsTakingOutput() throws Exception {
+        var logs = new ContainerLogs(dir, 60, 2);
+        var log = logs.open("ns", "p", "uid", "c", 0);
+        // a directory where the first rotated file must go: the move fails
+        java.nio.file.Files.createDirectories(log.path().resolveSibling("0.log.1").resolve("blocker"));
+        for (int i = 0; i < 10; i++) {
+            log.stdout().write(("line " + i + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        log.close();
+        assertThat(java.nio.file.Files.readString(log.path())).contains("line 0").contains("line 9");
+    }
 }

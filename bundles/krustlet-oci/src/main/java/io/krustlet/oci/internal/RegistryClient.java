@@ -175,7 +175,9 @@ final class RegistryClient {
     private <T> HttpResponse<T> send(ImageReference ref, String actions, Optional<RegistryCredential> credential,
             HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) throws PullException {
         String scope = "repository:" + ref.repository() + ":" + actions;
-        String tokenKey = ref.registry() + " " + scope;
+        // whose token it is matters: a pod without the pull secret must not ride on another pod's token
+        String tokenKey = ref.registry() + " " + scope + " " + credential.map(c -> c.username() + "\u0000"
+                + c.password()).orElse("anonymous");
         Token token = tokens.get(tokenKey);
         if (token != null && token.expires().isAfter(Instant.now())) {
             request.setHeader("Authorization", "Bearer " + token.value());
