@@ -26,6 +26,14 @@ test: check-wasi-toolchain
     {{mvn}} install
     bash features/stock-karaf-check.sh
 
+# End-to-end tests against the cluster KUBECONFIG names (skipped without one): a node joins it and runs the *E2E scenarios.
+test-e2e *TEST:
+    @bash itests/e2e/run.sh {{TEST}}
+
+# Remove what an interrupted test-e2e left in the cluster: its pods, ConfigMaps, Secrets and krustlet-e2e-* Nodes.
+podsmiter:
+    @bash itests/e2e/podsmiter.sh
+
 # Benchmarks: static pod start latency over 100 pods, fib(30) per engine (and Node's WASI when present).
 bench *ARGS: check-wasi-toolchain
     {{mvn}} -q install -DskipTests -pl bench -am

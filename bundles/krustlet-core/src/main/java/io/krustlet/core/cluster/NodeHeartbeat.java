@@ -66,13 +66,20 @@ final class NodeHeartbeat implements AutoCloseable {
     }
 
     void start() {
-        executor.execute(this::beat);
+        executor.execute(this::beatAndReschedule);
     }
 
-    /** Runs a beat soon, for example when the runtimes (and with them the labels) changed. */
+    /**
+     * Runs an extra beat soon, for example when the runtimes (and with them the labels) changed;
+     * the regular beats go on as they were (one chain of them, never two).
+     */
     void poke() {
         if (!closed) {
-            executor.execute(this::beat);
+            try {
+                executor.execute(this::beat);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
         }
     }
 
@@ -81,9 +88,14 @@ final class NodeHeartbeat implements AutoCloseable {
         return node != null && failingSince == null;
     }
 
-    private synchronized void beat() {
+    private void beatAndReschedule() {
+        schedule(beat());
+    }
+
+    /** @return when the next regular beat is due */
+    private synchronized Duration beat() {
         if (closed) {
-            return;
+            return intervals.renew();
         }
         Duration next;
         try {
@@ -111,7 +123,7 @@ final class NodeHeartbeat implements AutoCloseable {
             LOG.error("Node heartbeat failed unexpectedly", e);
             next = failed(e);
         }
-        schedule(next);
+        return next;
     }
 
     private void schedule(Duration delay) {
@@ -119,7 +131,7 @@ final class NodeHeartbeat implements AutoCloseable {
             return;
         }
         try {
-            executor.schedule(this::beat, delay.toMillis(), TimeUnit.MILLISECONDS);
+            executor.schedule(this::beatAndReschedule, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down
         }
