@@ -34,7 +34,7 @@ test-e2e *TEST:
 podsmiter:
     @bash itests/e2e/podsmiter.sh
 
-# Benchmarks: static pod start latency over 100 pods, fib(30) per engine (and Node's WASI when present).
+# Benchmarks (all, or some of: pods cluster pull fib): static pod latency, 100 pods through the API server, pulls, fib(30) per engine.
 bench *ARGS: check-wasi-toolchain
     {{mvn}} -q install -DskipTests -pl bench -am
     {{mvn}} -q -pl bench exec:java -Dexec.args="{{ARGS}}"
