@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.krustlet.api.ContainerRuntime;
-import io.krustlet.core.cluster.MockApiServer;
+import io.krustlet.testapiserver.MockApiServer;
 import io.krustlet.core.config.TestKubeletConfig;
 import io.krustlet.testmodules.TestModules;
 import io.krustlet.wasi.WasiRuntime;

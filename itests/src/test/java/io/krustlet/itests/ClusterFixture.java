@@ -1,6 +1,6 @@
 package io.krustlet.itests;
 
-import io.krustlet.core.cluster.MockApiServer;
+import io.krustlet.testapiserver.MockApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

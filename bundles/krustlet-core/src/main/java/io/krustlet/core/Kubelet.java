@@ -3,7 +3,9 @@ package io.krustlet.core;
 import io.krustlet.api.ContainerRuntime;
 import io.krustlet.core.cluster.ClusterNode;
 import io.krustlet.core.cluster.KubeconfigLocator;
+import io.krustlet.core.cluster.CurrentApiObjects;
 import io.krustlet.core.cluster.KubernetesApiObjects;
+import io.krustlet.bootstrap.NodeCredentials;
 import io.krustlet.core.cluster.NodeAddresses;
 import io.krustlet.core.pod.ApiObjects;
 import io.krustlet.core.pod.NodeInfo;
@@ -81,7 +83,13 @@ public final class Kubelet implements KubeletPods {
     private ContainerLogs logs;
     private PodWorkers pods;
     private StaticPodSource staticPods;
+    private final Object clusterLock = new Object();
+    private final CurrentApiObjects apiObjects = new CurrentApiObjects();
     private ClusterNode cluster;
+    private String nodeIP;
+    private volatile ExecutorService rejoins;
+    private volatile String credentialSerial = "";
+    private String joinedSerial = "";
     private java.util.concurrent.ScheduledExecutorService volumeTimers;
     /** Standalone: none; in a cluster: the API server's Events. */
     private volatile PodEvents events = PodEvents.NONE;
@@ -133,9 +141,8 @@ public final class Kubelet implements KubeletPods {
         var modules = new ImageModuleResolver(
                 new LocalModuleResolver(settings.allowLocalModules(), settings.localModuleRoot()), () -> images);
         KubernetesClient client = connect();
-        String nodeIP = NodeAddresses.detect(settings.nodeIP(),
+        nodeIP = NodeAddresses.detect(settings.nodeIP(),
                 client == null ? null : client.getConfiguration().getMasterUrl());
-        ApiObjects apiObjects = client == null ? ApiObjects.standalone() : new KubernetesApiObjects(client);
         var node = new NodeInfo(nodeIP, Runtime.getRuntime().availableProcessors() * 1000L,
                 Runtime.getRuntime().maxMemory());
         volumeTimers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -159,13 +166,20 @@ public final class Kubelet implements KubeletPods {
         runtimes.addListener(pods);
         runtimes.addListener(runtimeLabels);
         if (client != null) {
-            cluster = new ClusterNode(client, settings, nodeIP, environment(), pods, runtimes::versions,
-                    uid -> staticPods == null ? Optional.empty() : staticPods.manifest(uid), java.time.Clock.systemUTC());
-            events = cluster.events();
-            cluster.start();
+            synchronized (clusterLock) {
+                join(client);
+            }
         } else {
             LOG.info("Kubelet {} starting in standalone mode (data {}, runtimes present: {})", settings.nodeName(),
                     settings.dataDir(), runtimes.runtimes());
+        }
+        rejoins = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "krustlet-cluster-credentials");
+            t.setDaemon(true);
+            return t;
+        });
+        if (!credentialSerial.equals(joinedSerial)) {
+            rejoins.execute(this::followCredentials); // credentials that came while activating
         }
         staticPods = new StaticPodSource(settings.podManifestPath(), settings.nodeName(),
                 this::admitStaticPods, settings.manifestRescan());
@@ -175,6 +189,58 @@ public final class Kubelet implements KubeletPods {
             // the node stays up (shell, providers, later the API server's pods); only static pods are off
             LOG.error("Cannot watch the static pod folder {} (podManifestPath): {}; no static pods will run",
                     settings.podManifestPath(), e.toString());
+        }
+    }
+
+    /** Joins with {@code client}: the Node, its Lease, the pods bound to it, their status and Events. */
+    private void join(KubernetesClient client) {
+        cluster = new ClusterNode(client, settings, nodeIP, environment(), pods, runtimes::versions,
+                uid -> staticPods == null ? Optional.empty() : staticPods.manifest(uid), java.time.Clock.systemUTC());
+        apiObjects.use(new KubernetesApiObjects(client));
+        events = cluster.events();
+        joinedSerial = credentialSerial;
+        cluster.start();
+    }
+
+    /**
+     * The TLS bootstrap has a kubeconfig for the node: the first one (the node was standalone,
+     * waiting for it) or one with a renewed client certificate. fabric8 reads the certificate
+     * only when a client is built, so the node's client is built again; pods keep running.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, updated = "credentialsUpdated")
+    void bindCredentials(NodeCredentials credentials, Map<String, Object> properties) {
+        credentialsUpdated(credentials, properties);
+    }
+
+    void credentialsUpdated(NodeCredentials credentials, Map<String, Object> properties) {
+        credentialSerial = String.valueOf(properties.get(NodeCredentials.CLIENT_CERTIFICATE_SERIAL));
+        ExecutorService rejoins = this.rejoins;
+        if (rejoins != null) {
+            rejoins.execute(this::followCredentials);
+        }
+    }
+
+    void unbindCredentials(NodeCredentials credentials, Map<String, Object> properties) {
+        // the kubeconfig stays where it is; the node keeps using it
+    }
+
+    private void followCredentials() {
+        synchronized (clusterLock) {
+            if (pods == null || credentialSerial.equals(joinedSerial)) {
+                return;
+            }
+            if (cluster != null) {
+                LOG.info("Node client certificate renewed (serial {}); reconnecting to the API server", credentialSerial);
+                cluster.stopWatching();
+                cluster.close();
+                cluster = null;
+                events = PodEvents.NONE;
+            }
+            KubernetesClient client = connect();
+            if (client != null) {
+                join(client);
+            }
         }
     }
 
@@ -188,6 +254,10 @@ public final class Kubelet implements KubeletPods {
             var kubeconfig = KubeconfigLocator.locate(settings.kubeconfig(), System.getenv(),
                     Path.of(System.getProperty("user.home")));
             if (kubeconfig.isEmpty()) {
+                return null;
+            }
+            if (!settings.bootstrapFile().isBlank() && !Files.isRegularFile(kubeconfig.get())) {
+                LOG.info("Waiting for TLS bootstrap to write {}; standalone until then", kubeconfig.get());
                 return null;
             }
             LOG.info("Kubelet {} joining the cluster of {} (data {}, runtimes present: {})", settings.nodeName(),
@@ -245,11 +315,18 @@ public final class Kubelet implements KubeletPods {
 
     @Deactivate
     void deactivate() {
+        ExecutorService credentialFollower = rejoins;
+        rejoins = null;
+        if (credentialFollower != null) {
+            credentialFollower.shutdownNow();
+        }
         if (staticPods != null) {
             staticPods.close();
         }
-        if (cluster != null) {
-            cluster.stopWatching();
+        synchronized (clusterLock) {
+            if (cluster != null) {
+                cluster.stopWatching();
+            }
         }
         runtimes.removeListener(runtimeLabels);
         if (pods != null) {
@@ -264,11 +341,14 @@ public final class Kubelet implements KubeletPods {
                 LOG.warn("Stopping pods failed", e);
             }
         }
-        if (cluster != null) {
-            cluster.close();
-            cluster = null;
+        synchronized (clusterLock) {
+            if (cluster != null) {
+                cluster.close();
+                cluster = null;
+            }
+            events = PodEvents.NONE;
+            apiObjects.use(null);
         }
-        events = PodEvents.NONE;
         if (volumeTimers != null) {
             volumeTimers.shutdownNow();
         }

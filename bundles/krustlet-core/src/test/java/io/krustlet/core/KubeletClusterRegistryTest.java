@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krustlet.api.ContainerRuntime;
-import io.krustlet.core.cluster.MockApiServer;
+import io.krustlet.testapiserver.MockApiServer;
 import io.krustlet.core.config.TestKubeletConfig;
 import io.krustlet.oci.RegistryCredential;
 import io.krustlet.oci.internal.OciImageService;

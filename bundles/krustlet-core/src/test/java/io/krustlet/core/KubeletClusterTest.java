@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krustlet.api.ContainerRuntime;
-import io.krustlet.core.cluster.MockApiServer;
+import io.krustlet.testapiserver.MockApiServer;
 import io.krustlet.core.config.TestKubeletConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

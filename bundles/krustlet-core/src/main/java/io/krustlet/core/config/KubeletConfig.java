@@ -46,6 +46,22 @@ public @interface KubeletConfig {
             + " 'none' runs standalone even when those exist", required = false)
     String kubeconfig() default "";
 
+    @AttributeDefinition(description = "Bootstrap kubeconfig (a bootstrap token): with it and no usable kubeconfig,"
+            + " the node asks the cluster for its client certificate (TLS bootstrap) and writes the kubeconfig",
+            required = false)
+    String bootstrapFile() default "";
+
+    @AttributeDefinition(description = "Where the node's serving certificate (kubelet.crt, kubelet.key) lives;"
+            + " default: <dataDir>/pki", required = false)
+    String certDir() default "";
+
+    @AttributeDefinition(description = "Renew the client and serving certificates at 70-90 % of their lifetime")
+    boolean rotateCertificates() default true;
+
+    @AttributeDefinition(description = "Ask the cluster for the serving certificate (signer kubernetes.io/kubelet-serving;"
+            + " needs `kubectl certificate approve`); false: a self-signed one")
+    boolean serverTLSBootstrap() default true;
+
     @AttributeDefinition(description = "Extra node labels, key=value separated by commas", required = false)
     String nodeLabels() default "";
 

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param kubeconfig the kubeconfig setting as given: a path, {@code none}, or empty for the defaults
  * @param nodeLabels extra node labels
  * @param port the kubelet API port
+ * @param bootstrapFile the bootstrap kubeconfig, or empty (TLS bootstrap is the krustlet-bootstrap bundle's)
  */
 public record KubeletSettings(
         String nodeName,
@@ -40,7 +41,8 @@ public record KubeletSettings(
         int containerLogMaxFiles,
         String kubeconfig,
         Map<String, String> nodeLabels,
-        int port) {
+        int port,
+        String bootstrapFile) {
 
     public KubeletSettings {
         nodeLabels = Map.copyOf(nodeLabels);
@@ -70,7 +72,8 @@ public record KubeletSettings(
                 Math.max(1, values.integer("containerLogMaxFiles", config.containerLogMaxFiles())),
                 values.string("kubeconfig", config.kubeconfig(), ""),
                 labels(values.string("nodeLabels", config.nodeLabels(), "")),
-                port(values.integer("port", config.port())));
+                port(values.integer("port", config.port())),
+                values.string("bootstrapFile", config.bootstrapFile(), ""));
     }
 
     /** {@code a=b,c=d} as a map; a malformed entry is a configuration error. */

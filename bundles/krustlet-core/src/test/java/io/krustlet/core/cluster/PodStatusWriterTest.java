@@ -1,5 +1,6 @@
 package io.krustlet.core.cluster;
 
+import io.krustlet.testapiserver.MockApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package io.krustlet.core.cluster;
+package io.krustlet.testapiserver;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
