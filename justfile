@@ -34,10 +34,11 @@ test-e2e *TEST:
 podsmiter:
     @bash itests/e2e/podsmiter.sh
 
-# Benchmarks (all, or some of: pods cluster pull fib): static pod latency, 100 pods through the API server, pulls, fib(30) per engine.
+# Benchmarks (all, or some of: pods cluster pull fib http): static pod latency, 100 pods through the API server, pulls, fib(30) per engine, kubelet API req/s.
 bench *ARGS: check-wasi-toolchain
-    {{mvn}} -q install -DskipTests -pl bench -am
-    {{mvn}} -q -pl bench exec:java -Dexec.args="{{ARGS}}"
+    {{mvn}} -q install -DskipTests -pl bench,bundles/krustlet-http -am
+    @rest=$(echo " {{ARGS}} " | sed 's/ http / /g' | xargs); if [ -z "{{ARGS}}" ] || [ -n "$rest" ]; then {{mvn}} -q -pl bench exec:java -Dexec.args="$rest"; fi
+    @if [ -z "{{ARGS}}" ] || echo " {{ARGS}} " | grep -q " http "; then {{mvn}} -q -pl bundles/krustlet-http test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.krustlet.http.HttpBench; fi
 
 # Push a .wasm module to an OCI registry: just push hello.wasm 127.0.0.1:5000/hello:v1 [--insecure] [--docker-config FILE]
 push FILE REF *FLAGS:

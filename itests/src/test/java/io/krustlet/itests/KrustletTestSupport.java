@@ -60,6 +60,7 @@ public abstract class KrustletTestSupport {
         Files.createDirectories(pods);
         Path testmod = copyTestModule(work);
         String mvnCfg = "etc/org.ops4j.pax.url.mvn.cfg";
+        int kubeletPort = freePort();
         List<Option> options = new ArrayList<>(List.of(
             karafDistributionConfiguration()
                     .frameworkUrl(new File(distribution).toURI().toString())
@@ -82,9 +83,15 @@ public abstract class KrustletTestSupport {
                             + new File(System.getProperty("krustlet.local.repo")).toURI() + "@id=build.local@snapshots"),
             editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
+            // boot features installed before the probe: a probe installed during the features
+            // service's bundle refresh fails with "Resolver hook service unregistered during resolve"
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "false"),
             editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "nodeName", NODE),
             // standalone unless a test names a cluster: never join whatever ~/.kube/config names
             editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "kubeconfig", "none"),
+            // the kubelet API on a port of its own, so a node running on this machine does not clash
+            editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "port", String.valueOf(kubeletPort)),
+            systemProperty("krustlet.itest.port").value(String.valueOf(kubeletPort)),
             editConfigurationFilePut("etc/io.krustlet.kubelet.cfg", "podManifestPath", pods.toString()),
             systemProperty("krustlet.itest.pods").value(pods.toString()),
             systemProperty("krustlet.itest.testmod").value(testmod == null ? "" : testmod.toString())));

@@ -58,12 +58,48 @@ public class KrustletWasiFeatureIT extends KrustletTestSupport {
     public void theFeatureInstallsAndTheComponentsAreActive() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("krustlet-wasi")));
         for (String name : new String[] {"io.krustlet.api", "io.krustlet.core", "io.krustlet.wasi",
-                "io.krustlet.shell", "io.krustlet.oci", "io.krustlet.kubernetes.client"}) {
+                "io.krustlet.shell", "io.krustlet.oci", "io.krustlet.kubernetes.client", "io.krustlet.bootstrap",
+                "io.krustlet.http"}) {
             assertEquals(name + " state", Bundle.ACTIVE, bundle(name).getState());
         }
         await(() -> componentActive("io.krustlet.core.Kubelet"), () -> "the Kubelet component to be active");
         await(() -> componentActive("io.krustlet.wasi.WasiRuntime"), () -> "the WasiRuntime component to be active");
         assertEquals(NODE, kubelet.nodeName());
+    }
+
+    /** The kubelet API answers over TLS, with its self-signed certificate, and wants credentials. */
+    @Test
+    public void theHttpsApiServesAndRefusesARequestWithoutCredentials() throws Exception {
+        await(() -> componentActive("io.krustlet.http.KubeletHttpServer"), () -> "the HTTPS API to be active");
+        var trustAll = new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
+        var client = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:"
+                + System.getProperty("krustlet.itest.port") + "/healthz")).build();
+        int[] status = new int[1];
+        await(() -> {
+            try {
+                status[0] = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                return true;
+            } catch (java.io.IOException e) {
+                return false; // Jetty is still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, () -> "the HTTPS API to answer");
+        assertEquals(401, status[0]);
     }
 
     /** The model's Jackson/YAML wiring works across the separate Jackson and snakeyaml bundles. */

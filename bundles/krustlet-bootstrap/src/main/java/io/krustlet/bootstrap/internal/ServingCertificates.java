@@ -79,6 +79,12 @@ final class ServingCertificates implements CertificateKind {
             if (current.expiredAt(clock.instant())) {
                 throw new BadCertificateException("expired at " + current.notAfter());
             }
+            if (current.leaf().getIssuerX500Principal().equals(current.leaf().getSubjectX500Principal())) {
+                // the HTTPS API's stand-in until the cluster signs one (serverTLSBootstrap asks for that)
+                LOG.info("The serving certificate in {} is self-signed: requesting one from the cluster",
+                        certFile.getParent());
+                return Optional.empty();
+            }
             return Optional.of(current);
         } catch (IOException | BadCertificateException e) {
             LOG.warn("The serving certificate {} is not usable ({}): requesting a new one", certFile, e.getMessage());
