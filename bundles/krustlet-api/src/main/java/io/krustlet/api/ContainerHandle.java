@@ -1,6 +1,7 @@
 package io.krustlet.api;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** A started container. */
@@ -14,4 +15,14 @@ public interface ContainerHandle {
      * at the latest after {@code gracePeriod}. Calling it again, or after the exit, is harmless.
      */
     void stop(Duration gracePeriod);
+
+    /**
+     * What the container uses now, for {@code /stats/summary} and {@code /metrics/resource}; empty
+     * when the provider does not measure it or the container is no longer running.
+     *
+     * @since 1.1
+     */
+    default Optional<ContainerUsage> usage() {
+        return Optional.empty();
+    }
 }

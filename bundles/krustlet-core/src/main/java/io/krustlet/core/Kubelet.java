@@ -408,6 +408,11 @@ public final class Kubelet implements KubeletPods {
     }
 
     @Override
+    public Optional<io.krustlet.api.ContainerUsage> usage(String namespace, String pod, String container) {
+        return pods.usage(namespace, pod, container);
+    }
+
+    @Override
     public void addListener(PodStatusListener listener) {
         pods.addListener(listener);
     }

@@ -167,4 +167,17 @@ class KubeletTest {
         kubelet.bindRuntime(new ScriptedRuntime(), Map.of(ContainerRuntime.RUNTIME_PROPERTY, "spin", "service.id", 2L));
         awaitPhase("other", PodPhase.Succeeded);
     }
+
+    @Test
+    void aRunningContainersUsageIsWhatItsProviderMeasuresAndGoneAfterItsExit() throws Exception {
+        manifest("busy.yaml", "busy", "Never", "fs/good.wasm", "[block]");
+        await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pod("default", "busy-node1")
+                .map(p -> p.status().phase() == PodPhase.Running).orElse(false));
+        var usage = kubelet.usage("default", "busy-node1", "main").orElseThrow();
+        assertThat(usage.cpuNanos()).isEqualTo(42);
+        assertThat(usage.memoryBytes()).isEqualTo(1 << 20);
+        assertThat(kubelet.usage("default", "busy-node1", "other")).isEmpty();
+        Files.delete(manifests.resolve("busy.yaml"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.usage("default", "busy-node1", "main").isEmpty());
+    }
 }

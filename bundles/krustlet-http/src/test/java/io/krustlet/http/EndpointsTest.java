@@ -26,12 +26,13 @@ class EndpointsTest {
     @TempDir
     Path dir;
     private RunningServer server;
+    private FakeKubeletPods pods;
     private HttpClient admin;
     private final KubernetesSerialization json = new KubernetesSerialization();
 
     @BeforeEach
     void start() throws Exception {
-        var pods = new FakeKubeletPods("node-1", dir);
+        pods = new FakeKubeletPods("node-1", dir);
         server = RunningServer.start(dir, pods, new TestPki("ca"), TestHttpConfig.defaults(), Map.of());
         admin = server.client(server.pki.client("CN=metrics-server,O=system:monitoring"));
         // the listener sees the pods arrive, as it would in a running node
@@ -98,6 +99,31 @@ class EndpointsTest {
         assertThat((java.util.List<Map<String, Object>>) hello.get("containers")).singleElement()
                 .satisfies(c -> assertThat(c).containsEntry("name", "main").containsEntry("startTime", "2026-01-01T10:00:05Z")
                         .doesNotContainKeys("cpu", "memory"));
+        assertThat(hello).as("not measured: unknown, not zero").doesNotContainKeys("cpu", "memory");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void statsSummaryReportsWhatTheProviderMeasured() throws Exception {
+        pods.usage("default", "hello", "main", new io.krustlet.api.ContainerUsage(
+                Instant.parse("2026-01-01T10:01:00Z"), 2_500_000_000L, 8L << 20));
+        Map<String, Object> summary = json.unmarshal(server.get(admin, "/stats/summary").body(), Map.class);
+        var hello = ((java.util.List<Map<String, Object>>) summary.get("pods")).stream()
+                .filter(p -> ((Map<String, Object>) p.get("podRef")).get("name").equals("hello")).findFirst().orElseThrow();
+        var container = ((java.util.List<Map<String, Object>>) hello.get("containers")).get(0);
+        assertThat(((Number) ((Map<String, Object>) container.get("cpu")).get("usageCoreNanoSeconds")).longValue())
+                .isEqualTo(2_500_000_000L);
+        assertThat(((Number) ((Map<String, Object>) container.get("memory")).get("workingSetBytes")).longValue())
+                .isEqualTo(8L << 20);
+        assertThat(((Number) ((Map<String, Object>) hello.get("memory")).get("workingSetBytes")).longValue())
+                .isEqualTo(8L << 20);
+
+        String text = server.get(admin, "/metrics/resource").body();
+        assertThat(text)
+                .contains("container_cpu_usage_seconds_total{container=\"main\",namespace=\"default\",pod=\"hello\"} 2.5 ")
+                .contains("container_memory_working_set_bytes{container=\"main\",namespace=\"default\",pod=\"hello\"} 8388608 ")
+                .contains("pod_cpu_usage_seconds_total{namespace=\"default\",pod=\"hello\"} 2.5 ")
+                .contains("pod_memory_working_set_bytes{namespace=\"default\",pod=\"hello\"} 8388608 ");
     }
 
     @Test

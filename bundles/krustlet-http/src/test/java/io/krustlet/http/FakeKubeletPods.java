@@ -32,6 +32,17 @@ final class FakeKubeletPods implements KubeletPods {
     private final Path logRoot;
     private final Map<String, PodSnapshot> pods = new ConcurrentHashMap<>();
     private final List<PodStatusListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, io.krustlet.api.ContainerUsage> usages = new ConcurrentHashMap<>();
+
+    /** What a running container uses, as its provider would measure it. */
+    void usage(String namespace, String pod, String container, io.krustlet.api.ContainerUsage usage) {
+        usages.put(namespace + "/" + pod + "/" + container, usage);
+    }
+
+    @Override
+    public Optional<io.krustlet.api.ContainerUsage> usage(String namespace, String pod, String container) {
+        return Optional.ofNullable(usages.get(namespace + "/" + pod + "/" + container));
+    }
 
     FakeKubeletPods(String nodeName, Path dataDir) {
         this.nodeName = nodeName;

@@ -11,6 +11,7 @@ import io.krustlet.api.ContainerExit;
 import io.krustlet.api.ContainerHandle;
 import io.krustlet.api.ContainerOutput;
 import io.krustlet.api.ContainerSpec;
+import io.krustlet.api.ContainerUsage;
 import io.krustlet.api.ContainerStartException;
 import io.krustlet.api.Mount;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +37,7 @@ final class WasiContainer implements ContainerHandle {
 
     private static final Logger LOG = LoggerFactory.getLogger(WasiContainer.class);
     private static final long PAGE = 64 * 1024;
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private static final Duration INTERRUPT_REPEAT = Duration.ofMillis(100);
     /**
      * The shortest time a stopped module gets before it is abandoned. A stop with a zero grace
@@ -216,6 +219,28 @@ final class WasiContainer implements ContainerHandle {
     @Override
     public CompletionStage<ContainerExit> exit() {
         return exit;
+    }
+
+    /**
+     * CPU time of the module's thread (the module runs on it alone, host calls included) and the
+     * size of its linear memory, which is what a module holds: the JVM heap around it is the node's.
+     */
+    @Override
+    public Optional<ContainerUsage> usage() {
+        if (exit.isDone()) {
+            return Optional.empty();
+        }
+        long cpu = CPU.isThreadCpuTimeSupported() ? CPU.getThreadCpuTime(thread.getId()) : -1;
+        if (cpu < 0) {
+            return Optional.empty();
+        }
+        long memoryBytes;
+        try {
+            memoryBytes = instance.memory() == null ? 0 : (long) instance.memory().pages() * PAGE;
+        } catch (RuntimeException e) {
+            memoryBytes = 0; // a module without memory
+        }
+        return Optional.of(new ContainerUsage(clock.instant(), cpu, memoryBytes));
     }
 
     @Override

@@ -97,6 +97,21 @@ class WasiRuntimeTest {
     }
 
     @Test
+    void aRunningModuleReportsItsCpuTimeAndLinearMemoryAndNothingOnceItExited() throws Exception {
+        Run run = testmod(runtime("compiler"), "alloc", "8", "print", "allocated", "loop");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> run.out().contains("allocated"));
+        var first = run.handle().usage().orElseThrow();
+        assertThat(first.memoryBytes()).as("8 MiB allocated in linear memory").isGreaterThanOrEqualTo(8L << 20);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> run.handle().usage().orElseThrow().cpuNanos() > first.cpuNanos());
+        assertThat(run.handle().usage().orElseThrow().time()).isAfterOrEqualTo(first.time());
+        run.handle().stop(java.time.Duration.ofSeconds(5));
+        run.await();
+        assertThat(run.handle().usage()).isEmpty();
+    }
+
+    @Test
     void helloPrintsItsArguments() throws Exception {
         Run run = run(runtime("compiler"), TestModules.hello(), List.of("from", "Krustlet"), Map.of(), List.of(),
                 ResourceLimits.NONE);

@@ -61,6 +61,8 @@ public final class PodWorker {
     private final List<ContainerRun> appRuns = new ArrayList<>();
     private final Map<String, PodCondition> conditions = new HashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** The handles of running containers, by name: read from other threads (stats), so not queue state. */
+    private final Map<String, io.krustlet.api.ContainerHandle> running = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Stage stage = Stage.NEW;
     private Duration stopGrace = Duration.ZERO;
@@ -121,6 +123,19 @@ public final class PodWorker {
 
     public PodSnapshot snapshot() {
         return snapshot;
+    }
+
+    /** What a running container of the pod uses now, if its provider measures it. */
+    public Optional<io.krustlet.api.ContainerUsage> usage(String container) {
+        var handle = running.get(container);
+        if (handle == null) {
+            return Optional.empty();
+        }
+        try {
+            return handle.usage();
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty(); // a provider that fails here must not break the stats endpoints
+        }
     }
 
     /** Whether the worker has stopped all its containers for good. */
@@ -315,6 +330,7 @@ public final class PodWorker {
         run.everStarted = true;
         run.imageId = launch.imageId();
         run.state = new ContainerState.Running(run.startedAt);
+        running.put(run.def.name(), launch.handle());
         LOG.info("Started container {} of pod {} (restart {})", run.def.name(), pod.key(), attempt);
         events.normal(pod, run.def.name(), "Created", "Created container " + run.def.name());
         events.normal(pod, run.def.name(), "Started", "Started container " + run.def.name());
@@ -388,6 +404,7 @@ public final class PodWorker {
             return;
         }
         String lastLine = launch.finish();
+        running.remove(run.def.name(), launch.handle());
         run.launch = null;
         run.provider = null;
         var terminated = new ContainerState.Terminated(exit.exitCode(), exit.reason(), exit.message(),

@@ -199,6 +199,12 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
                 .findFirst();
     }
 
+    public Optional<io.krustlet.api.ContainerUsage> usage(String namespace, String name, String container) {
+        return workers.values().stream()
+                .filter(w -> w.pod().namespace().equals(namespace) && w.pod().name().equals(name))
+                .findFirst().flatMap(w -> w.usage(container));
+    }
+
     public Optional<PodDefinition> definition(String namespace, String name) {
         return workers.values().stream().map(PodWorker::pod)
                 .filter(p -> p.namespace().equals(namespace) && p.name().equals(name)).findFirst();

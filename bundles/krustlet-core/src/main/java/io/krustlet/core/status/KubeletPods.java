@@ -28,6 +28,15 @@ public interface KubeletPods {
      */
     Optional<Path> logFile(String namespace, String pod, String container, boolean previous);
 
+    /**
+     * What a running container uses now (CPU time, memory), when its provider measures it.
+     *
+     * @since 1.1
+     */
+    default Optional<io.krustlet.api.ContainerUsage> usage(String namespace, String pod, String container) {
+        return Optional.empty();
+    }
+
     void addListener(PodStatusListener listener);
 
     void removeListener(PodStatusListener listener);

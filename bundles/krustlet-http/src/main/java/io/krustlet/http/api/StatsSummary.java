@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * {@code /stats/summary} in the shape of the kubelet's Summary API (stats/v1alpha1): node CPU and
- * memory, and each pod with its containers. Per-container and per-pod CPU and memory are left out,
- * not reported as zero: the provider SPI does not measure them yet, and in the Summary API an
- * absent value means unknown while 0 would mean idle.
+ * memory, and each pod with its containers and what they use (CPU time and memory, as the
+ * providers measure them). A container whose provider does not measure is reported without
+ * them, not as zero: in the Summary API an absent value means unknown while 0 would mean idle.
+ * usageNanoCores (a rate) is left out for containers: it needs two samples over time.
  */
 final class StatsSummary {
 
@@ -36,17 +37,34 @@ final class StatsSummary {
         node.put("memory", Map.of("time", time, "workingSetBytes", sample.workingSetBytes(),
                 "usageBytes", sample.workingSetBytes(), "availableBytes", sample.availableBytes()));
         List<Map<String, Object>> podStats = new ArrayList<>();
+        ContainerUsages usages = ContainerUsages.of(pods);
         for (PodSnapshot pod : pods.pods()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("podRef", Map.of("name", pod.name(), "namespace", pod.namespace(), "uid", pod.uid()));
             entry.put("startTime", PodObjects.time(pod.status().startTime()));
             List<Map<String, Object>> containers = new ArrayList<>();
+            List<ContainerUsages.Entry> measured = usages.of(pod);
             pod.status().containerStatuses().forEach(c -> {
                 if (c.state() instanceof ContainerState.Running running) {
-                    containers.add(Map.of("name", c.name(), "startTime", PodObjects.time(running.startedAt())));
+                    Map<String, Object> container = new LinkedHashMap<>();
+                    container.put("name", c.name());
+                    container.put("startTime", PodObjects.time(running.startedAt()));
+                    measured.stream().filter(m -> m.container().equals(c.name())).findFirst().ifPresent(m -> {
+                        String at = m.usage().time().toString();
+                        container.put("cpu", Map.of("time", at, "usageCoreNanoSeconds", m.usage().cpuNanos()));
+                        container.put("memory", Map.of("time", at, "workingSetBytes", m.usage().memoryBytes(),
+                                "usageBytes", m.usage().memoryBytes()));
+                    });
+                    containers.add(container);
                 }
             });
             entry.put("containers", containers);
+            if (!measured.isEmpty()) {
+                long cpu = measured.stream().mapToLong(m -> m.usage().cpuNanos()).sum();
+                long memory = measured.stream().mapToLong(m -> m.usage().memoryBytes()).sum();
+                entry.put("cpu", Map.of("time", time, "usageCoreNanoSeconds", cpu));
+                entry.put("memory", Map.of("time", time, "workingSetBytes", memory, "usageBytes", memory));
+            }
             podStats.add(entry);
         }
         Map<String, Object> summary = new LinkedHashMap<>();
