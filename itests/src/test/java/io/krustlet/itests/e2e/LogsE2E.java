@@ -45,6 +45,23 @@ public class LogsE2E extends E2ESupport {
                 && hasEvent(events, "Normal", "Started", "main"));
     }
 
+    /** `kubectl logs -f`: lines arrive while the module runs, and the stream ends when it exits. */
+    @Test
+    public void followStreamsNewLinesUntilTheContainerExits() throws Exception {
+        String name = unique("follow");
+        create(pod(name).editSpec().addToContainers(container("main", "print", "first", "sleep", "3000",
+                "print", "second")).endSpec().build());
+        awaitPod(name, "to run", p -> running(p, "main"));
+        var out = new java.io.ByteArrayOutputStream();
+        try (var watch = client.pods().inNamespace(NAMESPACE).withName(name).inContainer("main").watchLog(out)) {
+            await("the followed log to show the first line", TIMEOUT, () -> out.toString(), l -> l.contains("first\n"),
+                    () -> describe(name));
+            await("the followed log to show the line printed after 3 s", TIMEOUT, () -> out.toString(),
+                    l -> l.contains("second\n"), () -> describe(name));
+        }
+        assertTrue("in order:\n" + out, out.toString().indexOf("first") < out.toString().indexOf("second"));
+    }
+
     @Test
     public void logsHonourTailLinesAndTimestamps() {
         String name = unique("tail");
