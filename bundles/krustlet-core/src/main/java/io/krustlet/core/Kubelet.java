@@ -7,6 +7,7 @@ import io.krustlet.core.cluster.CurrentApiObjects;
 import io.krustlet.core.cluster.KubernetesApiObjects;
 import io.krustlet.bootstrap.NodeCredentials;
 import io.krustlet.core.cluster.NodeAddresses;
+import io.krustlet.core.cluster.NodeEnvironment;
 import io.krustlet.core.pod.ApiObjects;
 import io.krustlet.core.pod.NodeInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -85,7 +86,7 @@ public final class Kubelet implements KubeletPods {
     private StaticPodSource staticPods;
     private final Object clusterLock = new Object();
     private final CurrentApiObjects apiObjects = new CurrentApiObjects();
-    private ClusterNode cluster;
+    private volatile ClusterNode cluster;
     private String nodeIP;
     private volatile ExecutorService rejoins;
     private volatile String credentialSerial = "";
@@ -194,7 +195,7 @@ public final class Kubelet implements KubeletPods {
 
     /** Joins with {@code client}: the Node, its Lease, the pods bound to it, their status and Events. */
     private void join(KubernetesClient client) {
-        cluster = new ClusterNode(client, settings, nodeIP, environment(), pods, runtimes::versions,
+        cluster = new ClusterNode(client, settings, nodeIP, NodeEnvironment.of(settings.dataDir()), pods, runtimes::versions,
                 uid -> staticPods == null ? Optional.empty() : staticPods.manifest(uid), java.time.Clock.systemUTC());
         apiObjects.use(new KubernetesApiObjects(client));
         events = cluster.events();
@@ -266,50 +267,6 @@ public final class Kubelet implements KubeletPods {
         } catch (IOException | RuntimeException e) {
             LOG.error("Cannot join a cluster ({}); running standalone", e.getMessage());
             return null;
-        }
-    }
-
-    private ClusterNode.Environment environment() {
-        long storage;
-        try {
-            storage = Files.getFileStore(settings.dataDir()).getTotalSpace();
-        } catch (IOException e) {
-            storage = 0;
-        }
-        return new ClusterNode.Environment(hostname(), Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory(), storage, kubeletVersion(), bootId());
-    }
-
-    private static String hostname() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
-        } catch (java.net.UnknownHostException e) {
-            return "localhost";
-        }
-    }
-
-    /** {@code v<bundle version>-krustlet}, what {@code kubectl get nodes} shows as VERSION. */
-    private static String kubeletVersion() {
-        String version = "0.1.0";
-        try {
-            var bundle = org.osgi.framework.FrameworkUtil.getBundle(Kubelet.class);
-            if (bundle != null) {
-                var v = bundle.getVersion();
-                version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro();
-            }
-        } catch (LinkageError e) {
-            // outside OSGi (tests, benchmarks): no framework classes
-        }
-        return "v" + version + "-krustlet";
-    }
-
-    /** The machine's boot id, which changes on reboot (what the kubelet reports). */
-    private static String bootId() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
-        } catch (IOException | RuntimeException e) {
-            return java.util.UUID.nameUUIDFromBytes(hostname().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                    .toString();
         }
     }
 
