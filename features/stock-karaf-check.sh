@@ -51,17 +51,20 @@ until shell 'bundle:list -t 0' >/dev/null; do
 done
 
 shell "feature:repo-add mvn:io.krustlet/krustlet-features/$VERSION/xml/features"
-shell "feature:install krustlet-wasi"
+# -r (no auto-refresh), as the README says: BouncyCastle satisfies optional imports of Karaf's own
+# shell bundles, and a refresh of those would restart the shell the command runs in
+shell "feature:install -r krustlet-wasi"
 bundles=$(shell 'bundle:list -t 0')
 echo "$bundles" | grep -Ei 'krustlet|jackson|yaml' || true
 status=0
 if echo "$bundles" | grep -i 'krustlet' | grep -v '| Active'; then
     echo "FAIL: krustlet bundles not Active" >&2; status=1
 fi
-for name in "Krustlet :: API" "Krustlet :: Core" "fabric8 kubernetes-client" "Krustlet :: WASI provider" "Krustlet :: Shell"; do
+for name in "Krustlet :: API" "Krustlet :: Core" "fabric8 kubernetes-client" "Krustlet :: WASI provider" "Krustlet :: Shell" \
+        "Krustlet :: TLS bootstrap" "Krustlet :: HTTP"; do
     echo "$bundles" | grep -F "$name" | grep -q '| Active' || { echo "FAIL: $name is not Active" >&2; status=1; }
 done
-for cfg in io.krustlet.kubelet.cfg io.krustlet.oci.cfg; do
+for cfg in io.krustlet.kubelet.cfg io.krustlet.oci.cfg io.krustlet.http.cfg; do
     [ -f "$home/etc/$cfg" ] || { echo "FAIL: etc/$cfg was not created" >&2; status=1; }
 done
 shell 'krustlet:pods' || { echo "FAIL: krustlet:pods" >&2; status=1; }
