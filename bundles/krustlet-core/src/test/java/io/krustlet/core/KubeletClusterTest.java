@@ -181,6 +181,21 @@ class KubeletClusterTest {
     }
 
     @Test
+    void whenNodeRestrictionForbidsChangingTaintsTheNodeKeepsThemAndStillJoins() throws Exception {
+        k8s.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE).addToLabels("team", "a").endMetadata()
+                .withNewSpec().endSpec().build()).create(); // an admin removed our taints
+        // NodeRestriction's answer to the first update (registration: create -> 409 -> get -> update)
+        api.failNext("PUT /api/v1/nodes/" + NODE, 403);
+        startKubelet();
+        await().atMost(WAIT).until(() -> k8s.leases().inNamespace("kube-node-lease").withName(NODE).get() != null);
+        Node node = k8s.nodes().withName(NODE).get();
+        assertThat(node.getMetadata().getLabels()).containsEntry("type", "krustlet").containsEntry("team", "a");
+        assertThat(node.getSpec().getTaints()).as("the admin's choice stands").isNullOrEmpty();
+        assertThat(node.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus())
+                .contains("Ready=True");
+    }
+
+    @Test
     void aPodBoundToTheNodeRunsToSucceededWithItsStatusAndEvents() throws Exception {
         startKubelet();
         createPodOn("node2", "other-node", "Never", "print", "x");

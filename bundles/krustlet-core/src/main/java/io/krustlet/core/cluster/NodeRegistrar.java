@@ -24,6 +24,7 @@ final class NodeRegistrar {
     private static final int CONFLICT_RETRIES = 5;
 
     private final KubernetesClient client;
+    private boolean taintsLocked;
 
     NodeRegistrar(KubernetesClient client) {
         this.client = client;
@@ -65,10 +66,24 @@ final class NodeRegistrar {
             labels.keySet().removeIf(k -> k.startsWith(NodeLabels.RUNTIME_PREFIX));
             labels.putAll(NodeLabels.of(facts));
             current.getMetadata().setLabels(labels);
-            current.getSpec().setTaints(mergeTaints(current.getSpec().getTaints()));
+            List<Taint> existingTaints = current.getSpec().getTaints();
+            List<Taint> wantedTaints = mergeTaints(existingTaints);
+            boolean taintsChange = !sameTaints(existingTaints, wantedTaints);
+            if (taintsChange && taintsLocked) {
+                wantedTaints = existingTaints;
+            }
+            current.getSpec().setTaints(wantedTaints);
             try {
                 return client.nodes().resource(current).update();
             } catch (KubernetesClientException e) {
+                if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN && taintsChange && !taintsLocked) {
+                    // NodeRestriction: a node may set its taints when it registers, not change them later
+                    // (an admin removed ours, say). Keep theirs, bring the labels up to date.
+                    LOG.warn("The API server does not let node {} change its taints ({}); keeping the ones it has",
+                            facts.name(), e.getMessage());
+                    taintsLocked = true;
+                    continue;
+                }
                 if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= CONFLICT_RETRIES) {
                     throw e;
                 }
@@ -84,6 +99,12 @@ final class NodeRegistrar {
         }
         taints.addAll(NodeLabels.taints());
         return taints;
+    }
+
+    private static boolean sameTaints(List<Taint> a, List<Taint> b) {
+        List<Taint> left = a == null ? List.of() : a;
+        return left.size() == b.size() && left.stream().allMatch(t -> b.stream().anyMatch(o -> same(o, t)
+                && java.util.Objects.equals(o.getValue(), t.getValue())));
     }
 
     private static boolean same(Taint a, Taint b) {
