@@ -1,9 +1,11 @@
 /**
  * What the TLS bootstrap offers the rest of the node besides its files: the
- * {@link io.krustlet.bootstrap.NodeCredentials} service.
+ * {@link io.krustlet.bootstrap.NodeCredentials} service, and the rules every bundle that speaks
+ * for the node follows to find its kubeconfig ({@link io.krustlet.bootstrap.NodeKubeconfig}) and its
+ * address ({@link io.krustlet.bootstrap.NodeAddresses}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.krustlet.bootstrap;
 
 import org.osgi.annotation.bundle.Export;

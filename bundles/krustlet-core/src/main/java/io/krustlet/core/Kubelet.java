@@ -2,11 +2,11 @@ package io.krustlet.core;
 
 import io.krustlet.api.ContainerRuntime;
 import io.krustlet.core.cluster.ClusterNode;
-import io.krustlet.core.cluster.KubeconfigLocator;
 import io.krustlet.core.cluster.CurrentApiObjects;
 import io.krustlet.core.cluster.KubernetesApiObjects;
+import io.krustlet.bootstrap.NodeAddresses;
 import io.krustlet.bootstrap.NodeCredentials;
-import io.krustlet.core.cluster.NodeAddresses;
+import io.krustlet.bootstrap.NodeKubeconfig;
 import io.krustlet.core.cluster.NodeEnvironment;
 import io.krustlet.core.pod.ApiObjects;
 import io.krustlet.core.pod.NodeInfo;
@@ -252,7 +252,7 @@ public final class Kubelet implements KubeletPods {
      */
     private KubernetesClient connect() {
         try {
-            var kubeconfig = KubeconfigLocator.locate(settings.kubeconfig(), System.getenv(),
+            var kubeconfig = NodeKubeconfig.locate(settings.kubeconfig(), System.getenv(),
                     Path.of(System.getProperty("user.home")));
             if (kubeconfig.isEmpty()) {
                 return null;
@@ -261,6 +261,8 @@ public final class Kubelet implements KubeletPods {
                 LOG.info("Waiting for TLS bootstrap to write {}; standalone until then", kubeconfig.get());
                 return null;
             }
+            // a typo must not silently turn a cluster node into a standalone one
+            NodeKubeconfig.requireFile(kubeconfig.get());
             LOG.info("Kubelet {} joining the cluster of {} (data {}, runtimes present: {})", settings.nodeName(),
                     kubeconfig.get(), settings.dataDir(), runtimes.runtimes());
             return ClusterNode.connect(kubeconfig.get());

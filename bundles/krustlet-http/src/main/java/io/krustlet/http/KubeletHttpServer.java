@@ -14,7 +14,7 @@ import io.krustlet.http.auth.Authorizer;
 import io.krustlet.http.auth.CachingAuthorizer;
 import io.krustlet.http.auth.ClientCaBundle;
 import io.krustlet.http.auth.ClientCertificateAuthenticator;
-import io.krustlet.http.auth.NodeKubeconfig;
+import io.krustlet.bootstrap.NodeKubeconfig;
 import io.krustlet.http.auth.SubjectAccessReviewer;
 import io.krustlet.http.tls.CertificateWatcher;
 import io.krustlet.http.tls.KubeletSslContextFactory;
@@ -193,7 +193,7 @@ public final class KubeletHttpServer {
      */
     private static KubernetesClient connect(HttpSettings settings) {
         try {
-            Optional<Path> kubeconfig = NodeKubeconfig.locate(settings.kubeconfig(), System.getenv(),
+            Optional<Path> kubeconfig = NodeKubeconfig.locateExisting(settings.kubeconfig(), System.getenv(),
                     Path.of(System.getProperty("user.home")));
             if (kubeconfig.isEmpty()) {
                 return null;

@@ -1,5 +1,6 @@
 package io.krustlet.bootstrap.internal;
 
+import io.krustlet.bootstrap.NodeKubeconfig;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -22,11 +23,11 @@ import java.util.Optional;
 public record BootstrapSettings(String nodeName, List<String> nodeIPs, Path dataDir, String kubeconfig,
         Optional<Path> bootstrapFile, Path certDir, boolean rotateCertificates, boolean serverTLSBootstrap) {
 
-    private static final String NONE = "none";
+
 
     public BootstrapSettings {
         nodeIPs = List.copyOf(nodeIPs);
-        if (bootstrapFile.isPresent() && (kubeconfig.isBlank() || NONE.equalsIgnoreCase(kubeconfig))) {
+        if (bootstrapFile.isPresent() && (kubeconfig.isBlank() || NodeKubeconfig.NONE.equalsIgnoreCase(kubeconfig))) {
             // as the kubelet: --bootstrap-kubeconfig needs --kubeconfig, the file it writes
             throw new IllegalArgumentException("bootstrapFile " + bootstrapFile.get()
                     + " needs kubeconfig: the path the node's kubeconfig is written to");
@@ -74,19 +75,7 @@ public record BootstrapSettings(String nodeName, List<String> nodeIPs, Path data
      * {@code $KUBECONFIG}, then {@code ~/.kube/config}; empty when standalone.
      */
     public Optional<Path> locateKubeconfig(Map<String, String> env, Path home) {
-        if (NONE.equalsIgnoreCase(kubeconfig)) {
-            return Optional.empty();
-        }
-        if (!kubeconfig.isBlank()) {
-            return Optional.of(Path.of(kubeconfig));
-        }
-        for (String entry : env.getOrDefault("KUBECONFIG", "").split(File.pathSeparator)) {
-            if (!entry.isBlank() && Files.isRegularFile(Path.of(entry.trim()))) {
-                return Optional.of(Path.of(entry.trim()));
-            }
-        }
-        Path inHome = home.resolve(".kube").resolve("config");
-        return Files.isRegularFile(inHome) ? Optional.of(inHome) : Optional.empty();
+        return NodeKubeconfig.locate(kubeconfig, env, home);
     }
 
     static String defaultNodeName() {

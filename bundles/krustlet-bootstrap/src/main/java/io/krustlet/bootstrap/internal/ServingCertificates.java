@@ -1,5 +1,6 @@
 package io.krustlet.bootstrap.internal;
 
+import io.krustlet.bootstrap.NodeAddresses;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ final class ServingCertificates implements CertificateKind {
     @Override
     public String pkcs10(KeyPair key, KubernetesClient client) throws IOException {
         List<String> ips = nodeIPs.isEmpty()
-                ? List.of(NodeAddress.detect(client.getConfiguration().getMasterUrl()))
+                ? List.of(NodeAddresses.detect("", client.getConfiguration().getMasterUrl()))
                 : nodeIPs;
         return CertificateRequests.pkcs10(key, nodeName, List.of(hostname), ips);
     }

@@ -1,4 +1,4 @@
-package io.krustlet.bootstrap.internal;
+package io.krustlet.bootstrap;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -11,22 +11,28 @@ import java.net.URI;
 import java.util.Collections;
 
 /**
- * The node's address when nodeIP is not configured, found as the core finds its InternalIP (its
- * NodeAddresses is private to the core): the address that reaches the API server, else the first
- * non-loopback IPv4, else loopback. The serving certificate must name the address the API server
- * reaches the kubelet at, which is the one the core reports.
+ * The node's address when the configuration gives none: its InternalIP (the core) and the address
+ * its serving certificate names (the TLS bootstrap) must be the same one, so both ask here.
  */
-final class NodeAddress {
+public final class NodeAddresses {
 
-    private NodeAddress() {
+    private NodeAddresses() {
     }
 
-    static String detect(String apiServerUrl) {
+    /**
+     * The address this machine uses to reach the API server: the one the API server (and the
+     * pods it proxies to) can reach it back at. A UDP connect sends nothing; it only asks the
+     * routing table. Falls back to the first non-loopback IPv4 address, then to loopback.
+     */
+    public static String detect(String configured, String apiServerUrl) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
         try {
             URI uri = URI.create(apiServerUrl);
             int port = uri.getPort() > 0 ? uri.getPort() : 443;
             try (DatagramSocket socket = new DatagramSocket()) {
-                socket.connect(new InetSocketAddress(uri.getHost(), port)); // asks the routing table; sends nothing
+                socket.connect(new InetSocketAddress(uri.getHost(), port));
                 InetAddress local = socket.getLocalAddress();
                 if (local != null && !local.isAnyLocalAddress()) {
                     return local.getHostAddress();
