@@ -21,10 +21,9 @@ run:
     @echo "Starting Krustlet (Karaf console; type 'krustlet:pods', or Ctrl-D to stop)"
     {{dist}}/bin/karaf
 
-# Unit tests of every bundle, the Pax Exam tests in our Karaf, then feature:install in a stock Karaf.
+# Unit tests of every bundle, the Pax Exam tests in our Karaf, then feature:install in a stock Karaf (all inside `mvn install`).
 test: check-wasi-toolchain
     {{mvn}} install
-    bash features/stock-karaf-check.sh
 
 # End-to-end tests against the cluster KUBECONFIG names (skipped without one): a node joins it and runs the *E2E scenarios.
 test-e2e *TEST:
@@ -34,11 +33,9 @@ test-e2e *TEST:
 podsmiter:
     @bash itests/e2e/podsmiter.sh
 
-# Benchmarks (all, or some of: pods cluster pull fib http): static pod latency, 100 pods through the API server, pulls, fib(30) per engine, kubelet API req/s.
+# Benchmarks (all, or some of: pods cluster pull fib http; --smoke: a few iterations of each): static pod latency, 100 pods through the API server, pulls, fib(30) per engine, kubelet API req/s.
 bench *ARGS: check-wasi-toolchain
-    {{mvn}} -q install -DskipTests -pl bench,bundles/krustlet-http -am
-    @rest=$(echo " {{ARGS}} " | sed 's/ http / /g' | xargs); if [ -z "{{ARGS}}" ] || [ -n "$rest" ]; then {{mvn}} -q -pl bench exec:java -Dexec.args="$rest"; fi
-    @if [ -z "{{ARGS}}" ] || echo " {{ARGS}} " | grep -q " http "; then {{mvn}} -q -pl bundles/krustlet-http test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.krustlet.http.HttpBench; fi
+    @MVN="{{mvn}}" bash bench/run.sh {{ARGS}}
 
 # Push a .wasm module to an OCI registry: just push hello.wasm 127.0.0.1:5000/hello:v1 [--insecure] [--docker-config FILE]
 push FILE REF *FLAGS:

@@ -4,9 +4,12 @@
 #   feature:install krustlet-wasi
 # and checks that every krustlet bundle is Active and the shell commands answer.
 #
-# Needs: `mvn install` of the project done (the artifacts are read from ~/.m2/repository, which a
-# stock Karaf uses as its local repository) and the apache-karaf tar.gz in ~/.m2 (or KARAF_TGZ).
-# Usage: features/stock-karaf-check.sh            (exit code 0 when everything is Active)
+# The build runs it (itests module, integration-test phase, after `install` of the features) with
+# every input from the build itself: KARAF_TGZ (the apache-karaf tar.gz, a dependency of the itests
+# module), MAVEN_REPO (the build's local repository, which the stock Karaf uses as its own) and an
+# empty HOME, so nothing downloaded by hand into a home directory can make it pass.
+# By hand, after `mvn install`: features/stock-karaf-check.sh (defaults: ~/.m2/repository and the
+# tar.gz in it). Exit code 0 when everything is Active.
 set -euo pipefail
 
 KARAF_VERSION=${KARAF_VERSION:-4.4.10}
@@ -19,10 +22,18 @@ if [ -z "${JAVA_HOME:-}" ]; then
 fi
 
 if [ ! -f "$KARAF_TGZ" ]; then
-    echo "No Karaf at $KARAF_TGZ: mvn dependency:get -Dartifact=org.apache.karaf:apache-karaf:$KARAF_VERSION:tar.gz" >&2
+    echo "No Karaf at $KARAF_TGZ: run 'mvn install' (the itests module depends on apache-karaf:$KARAF_VERSION:tar.gz)" >&2
     exit 2
 fi
-work=$(mktemp -d /tmp/krustlet-stock-karaf.XXXXXX)
+# Java takes user.home from the password database, not from HOME: pass it on, so the stock Karaf
+# (pax-url's settings.xml lookup, the shell client's known hosts) sees the same home as this script
+mkdir -p "$HOME"
+export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -Duser.home=$HOME"
+if [ -n "${STOCK_KARAF_WORK:-}" ]; then
+    rm -rf "$STOCK_KARAF_WORK/karaf"; mkdir -p "$STOCK_KARAF_WORK/karaf"; work="$STOCK_KARAF_WORK/karaf"
+else
+    work=$(mktemp -d /tmp/krustlet-stock-karaf.XXXXXX)
+fi
 tar xzf "$KARAF_TGZ" -C "$work"
 home="$work/apache-karaf-$KARAF_VERSION"
 # A stock Karaf with only: an SSH port of our own, the RMI ports moved, the karaf/karaf user enabled

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClusterPodsBench {
 
-    private static final int PODS = 100;
+    private static final int PODS = BenchMode.count(100, 5);
     private static final Duration RUN_FOR = Duration.ofSeconds(1);
 
     private ClusterPodsBench() {
@@ -47,7 +47,7 @@ final class ClusterPodsBench {
                     .with("kubeconfig", api.writeKubeconfig(dir.resolve("kubeconfig")).toString())
                     .build());
             try {
-                measure(api, "warmup", 5);
+                measure(api, "warmup", BenchMode.count(5, 1));
                 var result = measure(api, "pod", PODS);
                 System.out.printf("Cluster pods: %d pods created at once on the mock API server, each module sleeping %d ms%n",
                         PODS, RUN_FOR.toMillis());

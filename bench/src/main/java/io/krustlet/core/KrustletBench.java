@@ -32,8 +32,10 @@ import java.util.regex.Pattern;
  */
 public final class KrustletBench {
 
-    private static final int PODS = 100;
-    private static final int WARMUP_PODS = 5;
+    private static final int PODS = BenchMode.count(100, 3);
+    private static final int WARMUP_PODS = BenchMode.count(5, 1);
+    /** fib(30) in a full run; a smoke run only checks that every engine runs the module. */
+    private static final int FIB_N = BenchMode.count(30, 20);
 
     private KrustletBench() {
     }
@@ -41,8 +43,9 @@ public final class KrustletBench {
     public static void main(String[] args) throws Exception {
         List<String> which = args.length == 0 || (args.length == 1 && args[0].isBlank())
                 ? List.of("pods", "cluster", "pull", "fib") : Arrays.asList(args);
-        System.out.printf("Krustlet benchmarks on %d cores, %s %s%n%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        System.out.printf("Krustlet benchmarks on %d cores, %s %s%s%n%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                BenchMode.smoke() ? " (smoke run: a few iterations, figures not meaningful)" : "");
         if (which.contains("pods")) {
             staticPods();
         }
@@ -114,11 +117,12 @@ public final class KrustletBench {
 
     private static void fib() throws Exception {
         Path module = TestModules.testmod();
-        System.out.println("fib(30) in testmod.wasm (recursive C, clang -O2), run time of _start after the module is loaded");
+        System.out.printf("fib(%d) in testmod.wasm (recursive C, clang -O2), run time of _start after the module is loaded%n",
+                FIB_N);
         System.out.printf("  %-32s %10s %10s %s%n", "engine", "best", "median", "runs");
-        fibRow("Chicory compiler (JVM bytecode)", runtime("compiler"), module, 7);
-        fibRow("Chicory interpreter", runtime("interpreter"), module, 3);
-        nodeRow(module, 5);
+        fibRow("Chicory compiler (JVM bytecode)", runtime("compiler"), module, BenchMode.count(7, 1));
+        fibRow("Chicory interpreter", runtime("interpreter"), module, BenchMode.count(3, 1));
+        nodeRow(module, BenchMode.count(5, 1));
     }
 
     private static void fibRow(String label, WasiRuntime runtime, Path module, int runs) throws Exception {
@@ -128,13 +132,25 @@ public final class KrustletBench {
         String output = "";
         for (int i = 0; i < runs; i++) {
             long start = System.nanoTime();
-            output = run(runtime, ref, "fib", "30");
+            output = run(runtime, ref, "fib", String.valueOf(FIB_N));
             times[i] = System.nanoTime() - start;
         }
-        if (!output.equals("fib(30)=832040\n")) {
-            throw new IllegalStateException("wrong fib(30) output: " + output);
+        String expected = "fib(" + FIB_N + ")=" + fib(FIB_N) + "\n";
+        if (!output.equals(expected)) {
+            throw new IllegalStateException("wrong fib(" + FIB_N + ") output: " + output);
         }
         print(label, times);
+    }
+
+    private static long fib(int n) {
+        long a = 0;
+        long b = 1;
+        for (int i = 0; i < n; i++) {
+            long next = a + b;
+            a = b;
+            b = next;
+        }
+        return a;
     }
 
     private static void print(String label, long[] times) {
@@ -166,7 +182,8 @@ public final class KrustletBench {
         long[] times = new long[runs];
         Pattern pattern = Pattern.compile("node-wasi-ms ([0-9.]+) exit 0");
         for (int i = 0; i < runs; i++) {
-            Process p = new ProcessBuilder("node", "--no-warnings", script, module.toString(), "fib", "30")
+            Process p = new ProcessBuilder("node", "--no-warnings", script, module.toString(), "fib",
+                    String.valueOf(FIB_N))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(5, TimeUnit.MINUTES);

@@ -18,7 +18,7 @@ import java.util.function.Function;
  */
 final class PullBench {
 
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = BenchMode.count(3, 1);
 
     private PullBench() {
     }

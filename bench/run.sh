@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `just bench [--smoke] [PART...]`: builds what the benchmarks need, then runs the parts asked for
+# (all when none is named) and prints their figures; docs/benchmarks.md says how to read them.
+# --smoke runs every part with a handful of iterations (CI does, after the tests): it proves each
+# part still starts and finishes, and its figures mean nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MVN=${MVN:-mvn -B -ntp}
+PARTS=(pods cluster pull fib http)
+
+smoke=false
+asked=()
+for arg in "$@"; do
+    case "$arg" in
+        --smoke) smoke=true ;;
+        *) [[ " ${PARTS[*]} " == *" $arg "* ]] || { echo "bench: unknown part '$arg' (parts: ${PARTS[*]})" >&2; exit 2; }
+           asked+=("$arg") ;;
+    esac
+done
+((${#asked[@]})) || asked=("${PARTS[@]}")
+
+$MVN -q install -DskipTests -pl bench,bundles/krustlet-http -am
+
+harness=()
+for part in "${asked[@]}"; do [ "$part" = http ] || harness+=("$part"); done
+if ((${#harness[@]})); then
+    $MVN -q -pl bench exec:java -Dkrustlet.bench.smoke=$smoke -Dexec.args="${harness[*]}"
+fi
+if [[ " ${asked[*]} " == *" http "* ]]; then
+    args=""; $smoke && args="1 4"   # 1 s per endpoint, 4 clients
+    $MVN -q -pl bundles/krustlet-http test-compile exec:java -Dexec.classpathScope=test \
+        -Dexec.mainClass=io.krustlet.http.HttpBench -Dexec.args="$args"
+fi
