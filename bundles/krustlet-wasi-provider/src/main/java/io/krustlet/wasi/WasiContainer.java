@@ -1,21 +1,16 @@
 package io.krustlet.wasi;
 
-import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.runtime.ImportValues;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.wasi.WasiOptions;
-import com.dylibso.chicory.wasi.WasiPreview1;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.krustlet.api.ContainerExit;
 import io.krustlet.api.ContainerHandle;
 import io.krustlet.api.ContainerOutput;
 import io.krustlet.api.ContainerSpec;
 import io.krustlet.api.ContainerUsage;
 import io.krustlet.api.ContainerStartException;
-import io.krustlet.api.Mount;
+import io.krustlet.wasm.CompiledModule;
+import io.krustlet.wasm.DetachableOutputStream;
+import io.krustlet.wasm.ExitMapper;
+import io.krustlet.wasm.WasiInstance;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +30,6 @@ import org.slf4j.LoggerFactory;
 final class WasiContainer implements ContainerHandle {
 
     private static final Logger LOG = LoggerFactory.getLogger(WasiContainer.class);
-    private static final long PAGE = 64 * 1024;
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private static final Duration INTERRUPT_REPEAT = Duration.ofMillis(100);
     /**
@@ -48,10 +41,7 @@ final class WasiContainer implements ContainerHandle {
     private final ContainerSpec spec;
     private final DetachableOutputStream stdout;
     private final DetachableOutputStream stderr;
-    private final WasiPreview1 wasi;
-    private final Instance instance;
-    private final LimitedMemory memory;
-    private final long memoryLimitBytes;
+    private final WasiInstance instance;
     private final ScheduledExecutorService timer;
     private final Clock clock;
     private final CompletableFuture<ContainerExit> exit = new CompletableFuture<>();
@@ -59,14 +49,11 @@ final class WasiContainer implements ContainerHandle {
     private volatile boolean stopRequested;
 
     private WasiContainer(ContainerSpec spec, DetachableOutputStream stdout, DetachableOutputStream stderr,
-            WasiPreview1 wasi, Instance instance, LimitedMemory memory, ScheduledExecutorService timer, Clock clock) {
+            WasiInstance instance, ScheduledExecutorService timer, Clock clock) {
         this.spec = spec;
         this.stdout = stdout;
         this.stderr = stderr;
-        this.wasi = wasi;
         this.instance = instance;
-        this.memory = memory;
-        this.memoryLimitBytes = spec.limits().memoryBytes();
         this.timer = timer;
         this.clock = clock;
         this.thread = new Thread(this::run, "wasi-" + spec.id());
@@ -81,58 +68,10 @@ final class WasiContainer implements ContainerHandle {
             ScheduledExecutorService timer, Clock clock) throws ContainerStartException {
         var stdout = new DetachableOutputStream(output.stdout());
         var stderr = new DetachableOutputStream(output.stderr());
-        WasiOptions.Builder options = WasiOptions.builder()
-                .withArguments(spec.argv())
-                .withStdout(stdout)
-                .withStderr(stderr)
-                .withClock(clock);
-        spec.env().forEach(options::withEnvironment);
-        ReadOnlyView readOnly = null; // Chicory has no read-only preopen: a read-only mount is a read-only view
-        for (Mount mount : spec.mounts()) {
-            Path directory = mount.hostPath();
-            if (mount.readOnly()) {
-                readOnly = readOnly != null ? readOnly : new ReadOnlyView();
-                directory = readOnly.of(directory);
-            }
-            options.withDirectory(mount.guestPath(), directory);
-        }
-        WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build();
-        HostFunction[] functions = wasi.toHostFunctions();
-        if (readOnly != null) {
-            functions = readOnly.reportingRefusals(functions);
-        }
-        try {
-            Instance.Builder builder = Instance.builder(module.module())
-                    .withImportValues(ImportValues.builder().addFunction(functions).build())
-                    .withStart(false);
-            if (module.machineFactory() != null) {
-                builder.withMachineFactory(module.machineFactory());
-            }
-            AtomicReference<LimitedMemory> limited = new AtomicReference<>();
-            MemoryLimits limits = memoryLimits(spec, module);
-            if (limits != null) {
-                int limitPages = limits.maximumPages();
-                builder.withMemoryLimits(limits).withMemoryFactory(l -> {
-                    var memory = new LimitedMemory(l, limitPages, module.maximumPages());
-                    limited.compareAndSet(null, memory); // the module's memory 0: the one libc grows
-                    return memory;
-                });
-            }
-            Instance instance = builder.build();
-            return new WasiContainer(spec, stdout, stderr, wasi, instance, limited.get(), timer, clock);
-        } catch (ContainerStartException e) {
-            wasi.close();
-            throw e;
-        } catch (ChicoryException | IllegalArgumentException e) {
-            // unknown imports (UnlinkableException), bad data segments, ...
-            wasi.close();
-            throw new ContainerStartException(ContainerStartException.INVALID_MODULE, "image " + spec.module().image()
-                    + " cannot be instantiated: " + e.getMessage(), e);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            wasi.close();
-            throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR, "cannot start image "
-                    + spec.module().image() + ": " + e, e);
-        }
+        var config = new WasiInstance.Config(spec.module().image(), spec.argv(), spec.env(), spec.mounts(),
+                spec.limits().memoryBytes(), null, stdout, stderr);
+        WasiInstance instance = WasiInstance.prepare(module, config, clock);
+        return new WasiContainer(spec, stdout, stderr, instance, timer, clock);
     }
 
     /** Runs the module on its own thread. */
@@ -151,22 +90,6 @@ final class WasiContainer implements ContainerHandle {
         release();
     }
 
-    /** The module's own memory limits, capped by the container's memory limit; null without a limit. */
-    private static MemoryLimits memoryLimits(ContainerSpec spec, CompiledModule module) throws ContainerStartException {
-        long limit = spec.limits().memoryBytes();
-        if (limit <= 0) {
-            return null;
-        }
-        int maxPages = (int) Math.min(MemoryLimits.MAX_PAGES, limit / PAGE);
-        if (module.initialPages() > maxPages) {
-            throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR, "image "
-                    + spec.module().image() + " needs " + module.initialPages() * PAGE / 1024 + " KiB of memory to start,"
-                    + " more than its limit of " + limit / 1024 + " KiB");
-        }
-        int declared = module.maximumPages() > 0 ? module.maximumPages() : MemoryLimits.MAX_PAGES;
-        return new MemoryLimits(module.initialPages(), Math.min(declared, maxPages));
-    }
-
     private void run() {
         ContainerExit result = null;
         try {
@@ -180,28 +103,11 @@ final class WasiContainer implements ContainerHandle {
     }
 
     private ContainerExit execute() {
-        ContainerExit result;
-        try {
-            instance.export("_start").apply();
-            result = ExitMapper.completed(clock.instant());
-        } catch (Throwable t) {
-            result = ExitMapper.of(t, stopRequested, clock.instant());
-            if (result.exitCode() == ExitMapper.TRAP_EXIT_CODE) {
-                LOG.debug("Container {} trapped", spec.id(), t);
-            }
-        }
-        if (!result.succeeded() && !stopRequested && memory != null && memory.limitHit()) {
-            result = ExitMapper.oomKilled(result, memoryLimitBytes, memory.refusedAtBytes());
-        }
-        return result;
+        return instance.run(() -> stopRequested);
     }
 
     private void release() {
-        try {
-            wasi.close();
-        } catch (RuntimeException e) {
-            LOG.debug("Closing the WASI files of {} failed", spec.id(), e);
-        }
+        instance.close();
         try {
             stdout.flush();
             stderr.flush();
@@ -234,13 +140,7 @@ final class WasiContainer implements ContainerHandle {
         if (cpu < 0) {
             return Optional.empty();
         }
-        long memoryBytes;
-        try {
-            memoryBytes = instance.memory() == null ? 0 : (long) instance.memory().pages() * PAGE;
-        } catch (RuntimeException e) {
-            memoryBytes = 0; // a module without memory
-        }
-        return Optional.of(new ContainerUsage(clock.instant(), cpu, memoryBytes));
+        return Optional.of(new ContainerUsage(clock.instant(), cpu, instance.memoryBytes()));
     }
 
     @Override

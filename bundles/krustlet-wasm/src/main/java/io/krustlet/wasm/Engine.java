@@ -1,12 +1,17 @@
-package io.krustlet.wasi;
+package io.krustlet.wasm;
 
 import java.util.Locale;
 
 /** How module code is executed. */
-enum Engine {
+public enum Engine {
     COMPILER, INTERPRETER;
 
-    static Engine parse(String value) {
+    /**
+     * Reads {@code compiler} or {@code interpreter}, case-insensitive.
+     *
+     * @throws IllegalArgumentException naming the allowed values
+     */
+    public static Engine parse(String value) {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -1,4 +1,4 @@
-package io.krustlet.wasi;
+package io.krustlet.wasm;
 
 import com.dylibso.chicory.runtime.ByteBufferMemory;
 import com.dylibso.chicory.runtime.Instance;
@@ -17,7 +17,7 @@ import java.nio.charset.Charset;
  * strategy is asked, so wrapping is the only clean way to see a refusal. The wrapper is used only
  * for containers with a memory limit.
  */
-final class LimitedMemory implements Memory {
+public final class LimitedMemory implements Memory {
 
     private final Memory delegate;
     private final int limitPages;
@@ -29,19 +29,19 @@ final class LimitedMemory implements Memory {
      * @param limitPages the container's limit in pages
      * @param declaredMaxPages the most pages the module itself declares
      */
-    LimitedMemory(MemoryLimits limits, int limitPages, int declaredMaxPages) {
+    public LimitedMemory(MemoryLimits limits, int limitPages, int declaredMaxPages) {
         this.delegate = new ByteBufferMemory(limits);
         this.limitPages = limitPages;
         this.declaredMaxPages = declaredMaxPages;
     }
 
     /** Whether a grow was refused by the container limit (one the module's own maximum would have allowed). */
-    boolean limitHit() {
+    public boolean limitHit() {
         return refusedAtBytes >= 0;
     }
 
     /** The memory size the module asked for when it was refused, in bytes, or -1. */
-    long refusedAtBytes() {
+    public long refusedAtBytes() {
         return refusedAtBytes;
     }
 

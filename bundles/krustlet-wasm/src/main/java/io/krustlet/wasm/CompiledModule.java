@@ -1,4 +1,4 @@
-package io.krustlet.wasi;
+package io.krustlet.wasm;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -15,10 +15,11 @@ import java.util.function.Function;
  * @param initialPages the linear memory the module starts with, in 64 KiB pages
  * @param maximumPages the most memory the module declares, in pages
  */
-record CompiledModule(String digest, WasmModule module, Function<Instance, Machine> machineFactory,
+public record CompiledModule(String digest, WasmModule module, Function<Instance, Machine> machineFactory,
         int initialPages, int maximumPages) {
 
-    Engine engine() {
+    /** The engine this module runs on. */
+    public Engine engine() {
         return machineFactory == null ? Engine.INTERPRETER : Engine.COMPILER;
     }
 }

@@ -1,4 +1,4 @@
-package io.krustlet.wasi;
+package io.krustlet.wasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.krustlet.wasi;
+package io.krustlet.wasm;
 
 import com.dylibso.chicory.runtime.ExecutionCompletedException;
 import com.dylibso.chicory.wasi.WasiExitException;
@@ -11,17 +11,20 @@ import java.time.Instant;
  * conventions Kubernetes users know from Linux containers: a trap is an abort (134, like
  * wasmtime's SIGABRT), a stop by the kubelet or the memory limit a kill (137).
  */
-final class ExitMapper {
+public final class ExitMapper {
 
-    static final int TRAP_EXIT_CODE = 134;
-    static final int KILLED_EXIT_CODE = 137;
-    static final String STOPPED_MESSAGE = "stopped by the kubelet";
+    /** The exit code of a trap (SIGABRT's 128 + 6). */
+    public static final int TRAP_EXIT_CODE = 134;
+    /** The exit code of a module the node killed (SIGKILL's 128 + 9). */
+    public static final int KILLED_EXIT_CODE = 137;
+    /** The message of a module stopped by the node. */
+    public static final String STOPPED_MESSAGE = "stopped by the kubelet";
 
     private ExitMapper() {
     }
 
     /** {@code _start} returned. */
-    static ContainerExit completed(Instant at) {
+    public static ContainerExit completed(Instant at) {
         return ContainerExit.of(0, "", at);
     }
 
@@ -32,7 +35,7 @@ final class ExitMapper {
      *     module's own {@code proc_exit} is the stop taking effect (the interrupt surfaces as
      *     Chicory's interrupted exception, or as an I/O error inside a host call)
      */
-    static ContainerExit of(Throwable failure, boolean stopRequested, Instant at) {
+    public static ContainerExit of(Throwable failure, boolean stopRequested, Instant at) {
         Throwable cause = unwrap(failure);
         if (cause instanceof WasiExitException exit) {
             return ContainerExit.of(exit.exitCode(), "", at);
@@ -62,7 +65,7 @@ final class ExitMapper {
      * The module failed after its memory limit refused a {@code memory.grow}: Kubernetes calls
      * that OOMKilled. The module's own ending stays in the message.
      */
-    static ContainerExit oomKilled(ContainerExit original, long limitBytes, long wantedBytes) {
+    public static ContainerExit oomKilled(ContainerExit original, long limitBytes, long wantedBytes) {
         String message = "memory limit of " + mib(limitBytes) + " reached (the module asked for " + mib(wantedBytes)
                 + "); then it " + (original.exitCode() == TRAP_EXIT_CODE && !original.message().isEmpty()
                         ? "ended with " + original.message() : "exited with code " + original.exitCode());
@@ -70,7 +73,7 @@ final class ExitMapper {
     }
 
     /** The module ignored every interrupt for the whole grace period. */
-    static ContainerExit abandoned(Duration gracePeriod, Instant at) {
+    public static ContainerExit abandoned(Duration gracePeriod, Instant at) {
         return new ContainerExit(KILLED_EXIT_CODE, ContainerExit.ERROR, STOPPED_MESSAGE + " (it did not stop within "
                 + gracePeriod.toMillis() + " ms; its thread was abandoned and its output cut off)", at);
     }

@@ -1,4 +1,4 @@
-package io.krustlet.wasi;
+package io.krustlet.wasm;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,16 +9,18 @@ import java.io.OutputStream;
  * is still running must not write into it any more, so {@link #detach()} drops later writes.
  * Never closes the core's stream: the core owns it.
  */
-final class DetachableOutputStream extends OutputStream {
+public final class DetachableOutputStream extends OutputStream {
 
     private final OutputStream target;
     private volatile boolean detached;
 
-    DetachableOutputStream(OutputStream target) {
+    /** @param target the stream written to until {@link #detach()} */
+    public DetachableOutputStream(OutputStream target) {
         this.target = target;
     }
 
-    void detach() {
+    /** Drops every later write; the target is left open. */
+    public void detach() {
         detached = true;
     }
 

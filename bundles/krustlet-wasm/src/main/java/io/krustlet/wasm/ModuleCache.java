@@ -1,4 +1,4 @@
-package io.krustlet.wasi;
+package io.krustlet.wasm;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Parsed and compiled modules by content digest, least recently used first out. Concurrent
  * first starts of one module wait for a single load instead of compiling it twice.
  */
-final class ModuleCache {
+public final class ModuleCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModuleCache.class);
 
@@ -37,26 +37,38 @@ final class ModuleCache {
     private final AtomicInteger loads = new AtomicInteger();
     private final AtomicInteger hits = new AtomicInteger();
 
-    ModuleCache(Engine engine, int capacity) {
+    /**
+     * @param engine how modules are run
+     * @param capacity how many modules are kept (at least 1)
+     */
+    public ModuleCache(Engine engine, int capacity) {
         this.engine = engine;
         this.capacity = Math.max(1, capacity);
     }
 
     /** How many times a module was parsed and compiled (a cache miss). */
-    int loads() {
+    public int loads() {
         return loads.get();
     }
 
     /** How many times a start found its module already loaded (or being loaded by another start). */
-    int hits() {
+    public int hits() {
         return hits.get();
     }
 
-    Engine engine() {
+    /** How modules loaded by this cache run. */
+    public Engine engine() {
         return engine;
     }
 
-    CompiledModule get(ModuleRef ref) throws ContainerStartException {
+    /**
+     * The loaded module for {@code ref}, parsing and compiling it on first use; blocks while the
+     * module loads (possibly on another thread's behalf).
+     *
+     * @throws ContainerStartException {@code InvalidModule} for bytes that are not a WASI command
+     *     module, {@code CreateContainerError} when the file cannot be read
+     */
+    public CompiledModule get(ModuleRef ref) throws ContainerStartException {
         CompletableFuture<CompiledModule> future;
         boolean mine = false;
         synchronized (entries) {

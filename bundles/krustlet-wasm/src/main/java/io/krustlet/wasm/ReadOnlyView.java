@@ -1,4 +1,4 @@
-package io.krustlet.wasi;
+package io.krustlet.wasm;
 
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
@@ -278,7 +278,7 @@ final class ReadOnlyView extends FileSystemProvider {
         throw refuse(path);
     }
 
-    // ---- no URIs: a view is reached through WasiContainer only
+    // ---- no URIs: a view is reached through WasiInstance only
 
     @Override
     public String getScheme() {

@@ -1,0 +1,199 @@
+package io.krustlet.wasm;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import io.krustlet.api.ContainerExit;
+import io.krustlet.api.ContainerStartException;
+import io.krustlet.api.Mount;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance of a WASI command module, linked and sized, ready to run {@code _start} once. It
+ * is what both a {@code wasi} container (one run per container) and a {@code wagi} request (one
+ * run per request) are made of; the caller owns the thread it runs on.
+ *
+ * <p>Thread safety: {@link #run} is called once, on the caller's thread; {@link #memoryBytes()}
+ * may be called from any thread while it runs.
+ */
+public final class WasiInstance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WasiInstance.class);
+    /** A WebAssembly page, in bytes. */
+    public static final long PAGE = 64 * 1024;
+
+    /**
+     * What an instance is made of.
+     *
+     * @param image the image reference, for messages
+     * @param argv the argument vector, {@code argv[0]} included
+     * @param env the environment, in order
+     * @param mounts the directories to preopen
+     * @param memoryLimitBytes the most linear memory the module may have, or 0 for its own maximum
+     * @param stdin the module's standard input, or null for an empty one
+     * @param stdout where the module's standard output goes
+     * @param stderr where the module's standard error goes
+     */
+    public record Config(String image, List<String> argv, Map<String, String> env, List<Mount> mounts,
+            long memoryLimitBytes, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+        public Config {
+            argv = List.copyOf(argv);
+            env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+            mounts = List.copyOf(mounts);
+        }
+    }
+
+    private final Config config;
+    private final WasiPreview1 wasi;
+    private final Instance instance;
+    private final LimitedMemory memory;
+    private final Clock clock;
+
+    private WasiInstance(Config config, WasiPreview1 wasi, Instance instance, LimitedMemory memory, Clock clock) {
+        this.config = config;
+        this.wasi = wasi;
+        this.instance = instance;
+        this.memory = memory;
+        this.clock = clock;
+    }
+
+    /**
+     * Instantiates {@code module}: links it against WASI, preopens the mounts, sizes its memory
+     * and runs no code yet (the start function too waits for {@link #run}). Allocates the module's
+     * initial memory on the calling thread.
+     *
+     * @throws ContainerStartException {@code InvalidModule} when the module cannot be linked or
+     *     instantiated (unknown imports, bad data segments), {@code CreateContainerError} when it
+     *     needs more memory to start than its limit, or the JVM cannot give it
+     */
+    public static WasiInstance prepare(CompiledModule module, Config config, Clock clock)
+            throws ContainerStartException {
+        WasiOptions.Builder options = WasiOptions.builder()
+                .withArguments(config.argv())
+                .withStdout(config.stdout())
+                .withStderr(config.stderr())
+                .withClock(clock);
+        // never the node's own stdin (Chicory's default): a module without input reads end-of-file
+        options.withStdin(config.stdin() != null ? config.stdin() : InputStream.nullInputStream());
+        config.env().forEach(options::withEnvironment);
+        ReadOnlyView readOnly = null; // Chicory has no read-only preopen: a read-only mount is a read-only view
+        for (Mount mount : config.mounts()) {
+            Path directory = mount.hostPath();
+            if (mount.readOnly()) {
+                readOnly = readOnly != null ? readOnly : new ReadOnlyView();
+                directory = readOnly.of(directory);
+            }
+            options.withDirectory(mount.guestPath(), directory);
+        }
+        WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build();
+        HostFunction[] functions = wasi.toHostFunctions();
+        if (readOnly != null) {
+            functions = readOnly.reportingRefusals(functions);
+        }
+        try {
+            Instance.Builder builder = Instance.builder(module.module())
+                    .withImportValues(ImportValues.builder().addFunction(functions).build())
+                    .withStart(false);
+            if (module.machineFactory() != null) {
+                builder.withMachineFactory(module.machineFactory());
+            }
+            AtomicReference<LimitedMemory> limited = new AtomicReference<>();
+            MemoryLimits limits = memoryLimits(config, module);
+            if (limits != null) {
+                int limitPages = limits.maximumPages();
+                builder.withMemoryLimits(limits).withMemoryFactory(l -> {
+                    var memory = new LimitedMemory(l, limitPages, module.maximumPages());
+                    limited.compareAndSet(null, memory); // the module's memory 0: the one libc grows
+                    return memory;
+                });
+            }
+            Instance instance = builder.build();
+            return new WasiInstance(config, wasi, instance, limited.get(), clock);
+        } catch (ContainerStartException e) {
+            wasi.close();
+            throw e;
+        } catch (ChicoryException | IllegalArgumentException e) {
+            wasi.close();
+            throw new ContainerStartException(ContainerStartException.INVALID_MODULE, "image " + config.image()
+                    + " cannot be instantiated: " + e.getMessage(), e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            wasi.close();
+            throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR, "cannot start image "
+                    + config.image() + ": " + e, e);
+        }
+    }
+
+    /** The module's own memory limits, capped by the configured limit; null without a limit. */
+    private static MemoryLimits memoryLimits(Config config, CompiledModule module) throws ContainerStartException {
+        long limit = config.memoryLimitBytes();
+        if (limit <= 0) {
+            return null;
+        }
+        int maxPages = (int) Math.min(MemoryLimits.MAX_PAGES, limit / PAGE);
+        if (module.initialPages() > maxPages) {
+            throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR, "image "
+                    + config.image() + " needs " + module.initialPages() * PAGE / 1024 + " KiB of memory to start,"
+                    + " more than its limit of " + limit / 1024 + " KiB");
+        }
+        int declared = module.maximumPages() > 0 ? module.maximumPages() : MemoryLimits.MAX_PAGES;
+        return new MemoryLimits(module.initialPages(), Math.min(declared, maxPages));
+    }
+
+    /**
+     * Runs {@code _start} on the calling thread until it returns, the module exits, traps, or an
+     * interrupt of this thread stops it; then closes the module's files. Never throws.
+     *
+     * @param stopRequested whether the caller asked the module to stop: then an interrupted run
+     *     is reported as killed (137), not as a trap
+     * @return how the module ended, in the terms of a container exit
+     */
+    public ContainerExit run(BooleanSupplier stopRequested) {
+        ContainerExit result;
+        try {
+            instance.export("_start").apply();
+            result = ExitMapper.completed(clock.instant());
+        } catch (Throwable t) {
+            result = ExitMapper.of(t, stopRequested.getAsBoolean(), clock.instant());
+            if (result.exitCode() == ExitMapper.TRAP_EXIT_CODE) {
+                LOG.debug("Module {} trapped", config.image(), t);
+            }
+        } finally {
+            close();
+        }
+        if (!result.succeeded() && !stopRequested.getAsBoolean() && memory != null && memory.limitHit()) {
+            result = ExitMapper.oomKilled(result, config.memoryLimitBytes(), memory.refusedAtBytes());
+        }
+        return result;
+    }
+
+    /** The size of the module's linear memory now, in bytes (0 for a module without memory). */
+    public long memoryBytes() {
+        try {
+            return instance.memory() == null ? 0 : (long) instance.memory().pages() * PAGE;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Closes the module's files; harmless when already closed. */
+    public void close() {
+        try {
+            wasi.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the WASI files of {} failed", config.image(), e);
+        }
+    }
+}
