@@ -10,7 +10,7 @@
  * is a minor change; anything that breaks a provider is a major one.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.krustlet.api;
 
 import org.osgi.annotation.bundle.Export;

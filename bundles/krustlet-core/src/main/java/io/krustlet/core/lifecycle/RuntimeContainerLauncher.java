@@ -41,6 +41,7 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
     private final EnvResolver env;
     private final PullSecrets pullSecrets;
     private final PodEvents events;
+    private final String hostIP;
 
     /**
      * @param api where ConfigMaps and Secrets for the environment come from
@@ -60,6 +61,7 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
         this.volumes = volumes;
         this.logs = logs;
         this.env = new EnvResolver(api, new DownwardApiValues(node));
+        this.hostIP = node.ip();
     }
 
     @Override
@@ -77,7 +79,8 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
             throw new LaunchException("CreateContainerError", "cannot open the container's log file: " + e);
         }
         var spec = new ContainerSpec(new ContainerId(pod.namespace(), pod.name(), pod.uid(), container.name(), attempt),
-                module, container.argv(environment), environment, mounts, container.workingDir(), container.limits());
+                module, container.argv(environment), environment, mounts, container.workingDir(), container.limits(),
+                container.ports(), pod.annotations(), hostIP);
         ContainerHandle handle;
         try {
             handle = runtime.start(spec, new ContainerOutput(log.stdout(), log.stderr()));

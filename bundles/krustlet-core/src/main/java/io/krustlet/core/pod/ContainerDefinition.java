@@ -19,6 +19,7 @@ import java.util.Map;
  * @param limits resources.limits, as the provider gets them
  * @param envFrom spec envFrom, in declaration order
  * @param resources resources.limits and requests as quantities, for the downward API
+ * @param ports spec ports, in order
  */
 public record ContainerDefinition(
         String name,
@@ -31,7 +32,8 @@ public record ContainerDefinition(
         List<VolumeMount> mounts,
         ResourceLimits limits,
         List<EnvFromSpec> envFrom,
-        ContainerResources resources) {
+        ContainerResources resources,
+        List<io.krustlet.api.ContainerPort> ports) {
 
     public ContainerDefinition {
         command = List.copyOf(command);
@@ -39,6 +41,15 @@ public record ContainerDefinition(
         env = List.copyOf(env);
         mounts = List.copyOf(mounts);
         envFrom = List.copyOf(envFrom);
+        ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** A container without ports. */
+    public ContainerDefinition(String name, String image, String imagePullPolicy, List<String> command,
+            List<String> args, List<EnvVarSpec> env, String workingDir, List<VolumeMount> mounts,
+            ResourceLimits limits, List<EnvFromSpec> envFrom, ContainerResources resources) {
+        this(name, image, imagePullPolicy, command, args, env, workingDir, mounts, limits, envFrom, resources,
+                List.of());
     }
 
     /**
@@ -49,7 +60,7 @@ public record ContainerDefinition(
             List<String> args, Map<String, String> env, String workingDir, List<VolumeMount> mounts,
             ResourceLimits limits) {
         this(name, image, imagePullPolicy, command, args, literals(env), workingDir, mounts, limits, List.of(),
-                ContainerResources.NONE);
+                ContainerResources.NONE, List.of());
     }
 
     private static List<EnvVarSpec> literals(Map<String, String> env) {

@@ -400,7 +400,36 @@ public final class PodTranslator {
         }
         return new ContainerDefinition(c.getName(), c.getImage().trim(), pullPolicy, nullToEmpty(c.getCommand()),
                 nullToEmpty(c.getArgs()), env(c, field, isStatic), blankToNull(c.getWorkingDir()), mounts,
-                limits(c, field), envFrom(c, field, isStatic), resources(c, field));
+                limits(c, field), envFrom(c, field, isStatic), resources(c, field), ports(c, field));
+    }
+
+    /** spec ports, validated as the API server does (pkg/apis/core/validation validateContainerPorts). */
+    private static List<io.krustlet.api.ContainerPort> ports(Container c, String field) throws InvalidPodException {
+        List<io.krustlet.api.ContainerPort> ports = new ArrayList<>();
+        if (c.getPorts() == null) {
+            return ports;
+        }
+        Set<String> portNames = new HashSet<>();
+        for (int i = 0; i < c.getPorts().size(); i++) {
+            var p = c.getPorts().get(i);
+            String pf = field + ".ports[" + i + "]";
+            Integer number = p.getContainerPort();
+            if (number == null || number < 1 || number > 65535) {
+                throw new InvalidPodException(pf + ".containerPort: Invalid value: " + number
+                        + ": must be between 1 and 65535, inclusive");
+            }
+            String protocol = blankToNull(p.getProtocol());
+            if (protocol != null && !List.of("TCP", "UDP", "SCTP").contains(protocol)) {
+                throw new InvalidPodException(pf + ".protocol: Unsupported value: \"" + protocol
+                        + "\": supported values: \"SCTP\", \"TCP\", \"UDP\"");
+            }
+            String name = blankToNull(p.getName());
+            if (name != null && !portNames.add(name)) {
+                throw new InvalidPodException(pf + ".name: Duplicate value: \"" + name + "\"");
+            }
+            ports.add(new io.krustlet.api.ContainerPort(name, number, protocol));
+        }
+        return ports;
     }
 
     private static List<EnvVarSpec> env(Container c, String field, boolean isStatic) throws InvalidPodException {

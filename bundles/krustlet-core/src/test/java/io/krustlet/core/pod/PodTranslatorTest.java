@@ -24,6 +24,41 @@ class PodTranslatorTest {
     }
 
     @Test
+    void translatesContainerPortsAndRejectsBadOnes() throws Exception {
+        PodDefinition pod = translate("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: ns}
+                spec:
+                  containers:
+                  - name: web
+                    image: fs/a.wasm
+                    ports:
+                    - {name: http, containerPort: 8080}
+                    - {containerPort: 9090, protocol: UDP}
+                """);
+        assertThat(pod.containers().get(0).ports()).containsExactly(
+                new io.krustlet.api.ContainerPort("http", 8080, "TCP"),
+                new io.krustlet.api.ContainerPort("", 9090, "UDP"));
+        String bad = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: ns}
+                spec:
+                  containers:
+                  - name: web
+                    image: fs/a.wasm
+                    ports: [%s]
+                """;
+        assertThatThrownBy(() -> translate(bad.formatted("{containerPort: 70000}")))
+                .hasMessage("spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive");
+        assertThatThrownBy(() -> translate(bad.formatted("{containerPort: 80, protocol: HTTP}")))
+                .hasMessageContaining("ports[0].protocol: Unsupported value: \"HTTP\"");
+        assertThatThrownBy(() -> translate(bad.formatted("{name: a, containerPort: 80}, {name: a, containerPort: 81}")))
+                .hasMessage("spec.containers[0].ports[1].name: Duplicate value: \"a\"");
+    }
+
+    @Test
     void buildsArgvEnvAndLimitsWithKubernetesSemantics() throws Exception {
         PodDefinition pod = translate("""
                 apiVersion: v1
