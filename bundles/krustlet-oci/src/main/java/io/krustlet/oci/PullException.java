@@ -19,7 +19,9 @@ public class PullException extends Exception {
         /** imagePullPolicy Never and the module is not in the store. */
         NOT_PRESENT,
         /** The reference itself is not valid. */
-        INVALID_REFERENCE
+        INVALID_REFERENCE,
+        /** The caller was interrupted while it waited: nobody needs the module any more (since 1.1). */
+        CANCELLED
     }
 
     private final Kind kind;

@@ -3,7 +3,7 @@
  * uses to turn an image into a verified local module, and push.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.krustlet.oci;
 
 import org.osgi.annotation.bundle.Export;

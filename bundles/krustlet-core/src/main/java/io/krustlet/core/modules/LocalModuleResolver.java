@@ -1,7 +1,7 @@
 package io.krustlet.core.modules;
 
 import io.krustlet.api.ModuleRef;
-import io.krustlet.core.lifecycle.LaunchException;
+import io.krustlet.core.pod.LaunchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

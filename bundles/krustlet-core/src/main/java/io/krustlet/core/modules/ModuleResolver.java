@@ -1,7 +1,7 @@
 package io.krustlet.core.modules;
 
 import io.krustlet.api.ModuleRef;
-import io.krustlet.core.lifecycle.LaunchException;
+import io.krustlet.core.pod.LaunchException;
 import io.krustlet.core.pod.ContainerDefinition;
 import io.krustlet.oci.RegistryCredential;
 import java.util.List;
@@ -10,13 +10,13 @@ import java.util.List;
 public interface ModuleResolver {
 
     /** The kubelet's waiting reason for an image that cannot be had. */
-    String ERR_IMAGE_PULL = "ErrImagePull";
+    String ERR_IMAGE_PULL = io.krustlet.core.status.Reasons.ERR_IMAGE_PULL;
     /** The waiting reason while the kubelet waits to retry a failed pull. */
-    String IMAGE_PULL_BACK_OFF = "ImagePullBackOff";
+    String IMAGE_PULL_BACK_OFF = io.krustlet.core.status.Reasons.IMAGE_PULL_BACK_OFF;
     /** The reason for an image reference that is not valid. */
-    String INVALID_IMAGE_NAME = "InvalidImageName";
+    String INVALID_IMAGE_NAME = io.krustlet.core.status.Reasons.INVALID_IMAGE_NAME;
     /** The reason for imagePullPolicy Never and an image the node does not have. */
-    String ERR_IMAGE_NEVER_PULL = "ErrImageNeverPull";
+    String ERR_IMAGE_NEVER_PULL = io.krustlet.core.status.Reasons.ERR_IMAGE_NEVER_PULL;
 
     /**
      * @param credentials registry credentials from the pod's imagePullSecrets (the node's own

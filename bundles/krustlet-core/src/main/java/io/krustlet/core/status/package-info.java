@@ -4,7 +4,7 @@
  * <p>Immutable snapshots in the terms of a Kubernetes PodStatus, without fabric8 types.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.krustlet.core.status;
 
 import org.osgi.annotation.bundle.Export;

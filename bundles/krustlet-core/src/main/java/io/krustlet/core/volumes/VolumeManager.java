@@ -2,7 +2,7 @@ package io.krustlet.core.volumes;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.krustlet.api.Mount;
-import io.krustlet.core.lifecycle.LaunchException;
+import io.krustlet.core.pod.LaunchException;
 import io.krustlet.core.pod.ApiObjects;
 import io.krustlet.core.pod.ContainerDefinition;
 import io.krustlet.core.pod.DownwardApiValues;

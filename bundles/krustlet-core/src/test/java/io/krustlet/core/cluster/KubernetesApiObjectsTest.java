@@ -19,7 +19,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.krustlet.core.lifecycle.LaunchException;
+import io.krustlet.core.pod.LaunchException;
 import io.krustlet.core.pod.ApiUnavailableException;
 import io.krustlet.core.pod.DownwardApiValues;
 import io.krustlet.core.pod.EnvResolver;

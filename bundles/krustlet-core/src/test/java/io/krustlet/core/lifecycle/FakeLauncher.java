@@ -1,5 +1,6 @@
 package io.krustlet.core.lifecycle;
 
+import io.krustlet.core.pod.LaunchException;
 import io.krustlet.api.ContainerExit;
 import io.krustlet.api.ContainerHandle;
 import io.krustlet.api.ContainerRuntime;

@@ -1,5 +1,6 @@
 package io.krustlet.core.lifecycle;
 
+import io.krustlet.core.pod.LaunchException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.krustlet.api.ContainerRuntime;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.krustlet.api.Mount;
-import io.krustlet.core.lifecycle.LaunchException;
+import io.krustlet.core.pod.LaunchException;
 import io.krustlet.core.pod.FakeApiObjects;
 import io.krustlet.core.pod.NodeInfo;
 import io.krustlet.core.pod.PodDefinition;

@@ -13,17 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +48,21 @@ public final class OciImageService implements ImageService {
     private final ModulePuller puller;
     private final ModulePusher pusher;
     private final List<RegistryCredential> nodeCredentials;
-    private final Map<String, CompletableFuture<PulledModule>> inFlight = new ConcurrentHashMap<>();
+    /** Pulls under way, by image, policy and credential; guarded by itself. */
+    private final Map<String, SharedPull> inFlight = new HashMap<>();
+    /** Runs the downloads, so a caller that gives up (an interrupt) never cuts one short for the others. */
+    private final ExecutorService downloads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "krustlet-pull");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** One download and how many callers wait for it. */
+    private static final class SharedPull {
+        final CompletableFuture<PulledModule> result = new CompletableFuture<>();
+        Future<?> download;
+        int waiters;
+    }
 
     @Activate
     public OciImageService(OciConfig config) throws IOException {
@@ -68,19 +87,66 @@ public final class OciImageService implements ImageService {
         ImageReference ref = parse(image);
         Optional<RegistryCredential> credential = credentialFor(ref, credentials);
         String key = ref + " " + policy + " " + credential.map(RegistryCredential::username).orElse("");
-        CompletableFuture<PulledModule> mine = new CompletableFuture<>();
-        CompletableFuture<PulledModule> running = inFlight.putIfAbsent(key, mine);
-        if (running != null) {
-            return join(running);
+        SharedPull pull;
+        synchronized (inFlight) {
+            pull = inFlight.get(key);
+            if (pull == null) {
+                pull = start(key, ref, policy, credential);
+            }
+            pull.waiters++;
         }
         try {
-            mine.complete(puller.pull(ref, policy, credential));
-        } catch (PullException | RuntimeException e) {
-            mine.completeExceptionally(e);
+            return pull.result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PullException(Kind.CANCELLED, "the pull of " + ref + " was cancelled", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PullException pe) {
+                throw pe;
+            }
+            throw new PullException(Kind.NETWORK, String.valueOf(e.getCause()), e.getCause());
         } finally {
-            inFlight.remove(key, mine);
+            leave(key, pull);
         }
-        return join(mine);
+    }
+
+    /** Starts the download for the first caller; called with {@link #inFlight} held. */
+    private SharedPull start(String key, ImageReference ref, PullPolicy policy, Optional<RegistryCredential> credential) {
+        SharedPull pull = new SharedPull();
+        inFlight.put(key, pull);
+        try {
+            pull.download = downloads.submit(() -> {
+                try {
+                    pull.result.complete(puller.pull(ref, policy, credential));
+                } catch (PullException | RuntimeException e) {
+                    pull.result.completeExceptionally(e);
+                } finally {
+                    synchronized (inFlight) {
+                        inFlight.remove(key, pull);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(key, pull);
+            pull.result.completeExceptionally(new PullException(Kind.CANCELLED, "the image service is stopping"));
+        }
+        return pull;
+    }
+
+    /** The last caller to give up on an unfinished download stops it (its thread is interrupted). */
+    private void leave(String key, SharedPull pull) {
+        synchronized (inFlight) {
+            if (--pull.waiters == 0 && !pull.result.isDone()) {
+                inFlight.remove(key, pull);
+                pull.download.cancel(true);
+            }
+        }
+    }
+
+    /** Stops the downloads under way; their callers get a failed pull. */
+    @Deactivate
+    public void close() {
+        downloads.shutdownNow();
     }
 
     @Override
@@ -113,17 +179,6 @@ public final class OciImageService implements ImageService {
         List<RegistryCredential> all = new ArrayList<>(fromPod);
         all.addAll(nodeCredentials);
         return all.stream().filter(c -> DockerConfig.registryOf(c.registry()).equals(ref.registry())).findFirst();
-    }
-
-    private static PulledModule join(CompletableFuture<PulledModule> future) throws PullException {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof PullException pe) {
-                throw pe;
-            }
-            throw new PullException(Kind.NETWORK, String.valueOf(e.getCause()), e.getCause());
-        }
     }
 
     private static Path storeDir(OciConfig config) {

@@ -1,4 +1,4 @@
-package io.krustlet.core.lifecycle;
+package io.krustlet.core.pod;
 
 import java.util.Optional;
 

@@ -1,0 +1,289 @@
+package io.krustlet.core.lifecycle;
+
+import io.krustlet.api.ContainerExit;
+import io.krustlet.api.ContainerHandle;
+import io.krustlet.api.ContainerRuntime;
+import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.status.ContainerState;
+import io.krustlet.core.status.Reasons;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The container transitions of one pod ({@link RunState}; the table is in this package's
+ * documentation): launches and their outcomes, exits and the restart rule, back-off, preemption
+ * by a leaving provider. Pod-level consequences go back to the worker through {@link PodSide}.
+ * Runs inside the worker's queue only.
+ */
+final class ContainerMachine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
+    /** How long ErrImagePull shows before ImagePullBackOff, as the kubelet's image back-off does. */
+    static final Duration IMAGE_PULL_BACK_OFF_AFTER = Duration.ofSeconds(1);
+
+    /** What the container machine needs of its pod. */
+    interface PodSide {
+        PodStage stage();
+
+        /** The grace period of the stop under way. */
+        Duration stopGrace();
+
+        /** An init container completed: run the next one, or the apps. */
+        void initCompleted();
+
+        /** An init container failed for good (restartPolicy Never). */
+        void initFailed(ContainerRun run);
+
+        /** A container of a stopping pod ended or never started: the pod may be STOPPED now. */
+        void stopProgressed();
+
+        void publish();
+    }
+
+    private final PodDefinition pod;
+    private final String runtimeName;
+    private final PodWorker.Services services;
+    private final LifecycleEvents events;
+    private final SerialQueue queue;
+    private final Map<String, ContainerHandle> running;
+    private final PodSide side;
+
+    ContainerMachine(PodDefinition pod, String runtimeName, PodWorker.Services services, LifecycleEvents events,
+            SerialQueue queue, Map<String, ContainerHandle> running, PodSide side) {
+        this.pod = pod;
+        this.runtimeName = runtimeName;
+        this.services = services;
+        this.events = events;
+        this.queue = queue;
+        this.running = running;
+        this.side = side;
+    }
+
+    /** WAITING_TURN, AWAITING_RUNTIME, BACK_OFF, PREEMPTING -> LAUNCHING or AWAITING_RUNTIME. */
+    void launch(ContainerRun run) {
+        if (side.stage().ending()) {
+            return;
+        }
+        run.cancelTimers();
+        Optional<ContainerRuntime> provider = services.runtimes().find(runtimeName);
+        if (provider.isEmpty()) {
+            if (!run.is(RunState.AWAITING_RUNTIME)) {
+                run.moveTo(RunState.AWAITING_RUNTIME);
+            }
+            run.shown = new ContainerState.Waiting(Reasons.RUNTIME_UNAVAILABLE, "no provider serves runtime \""
+                    + runtimeName + "\"; the container starts when one is installed");
+            return;
+        }
+        run.moveTo(RunState.LAUNCHING);
+        run.shown = new ContainerState.Waiting(Reasons.CONTAINER_CREATING, null);
+        int attempt = run.nextAttempt();
+        ContainerRuntime target = provider.get();
+        LaunchJob job = new LaunchJob(target, () -> services.launcher().launch(pod, run.def, attempt, target),
+                new LaunchJob.Outcome() {
+                    @Override
+                    public void launched(ContainerLauncher.Launch launch) {
+                        queue.post(() -> onLaunched(run, launch, attempt));
+                    }
+
+                    @Override
+                    public void failed(String reason, String message, String eventReason, boolean cancelled) {
+                        queue.post(() -> onLaunchFailed(run, reason, message, eventReason));
+                    }
+                });
+        run.launching = job;
+        try {
+            services.launchExecutor().execute(job);
+        } catch (RejectedExecutionException e) {
+            // the node is shutting down: the launch never happens, and the worker must not wait for it
+            queue.post(() -> onLaunchFailed(run, Reasons.CREATE_CONTAINER_ERROR, "the node is shutting down", null));
+        }
+    }
+
+    /** LAUNCHING -> RUNNING, or KILLING / PREEMPTING when the pod or the provider went meanwhile. */
+    private void onLaunched(ContainerRun run, ContainerLauncher.Launch launch, int attempt) {
+        ContainerRuntime provider = run.launching.provider();
+        run.launching = null;
+        run.launch = launch;
+        run.provider = provider;
+        run.startedAt = services.timers().now();
+        run.restartCount = attempt;
+        run.everStarted = true;
+        run.imageId = launch.imageId();
+        run.shown = new ContainerState.Running(run.startedAt);
+        running.put(run.def.name(), launch.handle());
+        LOG.info("Started container {} of pod {} (restart {})", run.def.name(), pod.key(), attempt);
+        events.started(run.def.name());
+        launch.handle().exit().whenComplete((exit, error) -> queue.post(() -> onExit(run, launch,
+                exit != null ? exit : new ContainerExit(128, Reasons.ERROR, "runtime failed: " + error,
+                        services.timers().now()))));
+        if (side.stage().ending()) {
+            run.moveTo(RunState.KILLING);
+            launch.handle().stop(side.stopGrace());
+        } else if (!services.runtimes().find(runtimeName).equals(Optional.of(provider))) {
+            run.moveTo(RunState.PREEMPTING); // its provider left while it was being started
+            launch.handle().stop(pod.terminationGracePeriod());
+        } else {
+            run.moveTo(RunState.RUNNING);
+        }
+        side.publish();
+    }
+
+    /** LAUNCHING -> BACK_OFF (retry later), or HALTED when the pod is stopping. */
+    private void onLaunchFailed(ContainerRun run, String reason, String message, String eventReason) {
+        run.launching = null;
+        if (side.stage().ending()) {
+            run.moveTo(RunState.HALTED);
+            side.stopProgressed();
+            side.publish();
+            return;
+        }
+        Duration delay = run.backoff.next(null);
+        LOG.warn("Cannot start container {} of pod {}: {}: {} (retrying in {})", run.def.name(), pod.key(), reason,
+                message, LifecycleEvents.format(delay));
+        var failed = new ContainerState.Waiting(reason, message);
+        run.moveTo(RunState.BACK_OFF);
+        run.shown = failed;
+        run.retry = services.timers().schedule(delay, () -> queue.post(() -> retry(run)));
+        events.launchFailed(run.def.name(), run.def.image(), reason, message, eventReason);
+        if (Reasons.ERR_IMAGE_PULL.equals(reason)) {
+            // as the kubelet does: ErrImagePull right after the failure, ImagePullBackOff while it waits
+            run.pullBackOff = services.timers().schedule(IMAGE_PULL_BACK_OFF_AFTER, () -> queue.post(() -> {
+                if (run.shown == failed && run.is(RunState.BACK_OFF)) {
+                    run.shown = new ContainerState.Waiting(Reasons.IMAGE_PULL_BACK_OFF,
+                            "Back-off pulling image \"" + run.def.image() + "\": " + message);
+                    events.imagePullBackOff(run.def.name(), run.def.image());
+                    side.publish();
+                }
+            }));
+        }
+        side.publish();
+    }
+
+    /** BACK_OFF -> LAUNCHING when the retry timer fires. */
+    private void retry(ContainerRun run) {
+        if (run.is(RunState.BACK_OFF)) {
+            run.retry = null;
+            launch(run);
+            side.publish();
+        }
+    }
+
+    /**
+     * RUNNING -> TERMINATED or BACK_OFF by the restart rule (an init container's success moves
+     * the pod on); PREEMPTING -> LAUNCHING on the next provider; KILLING -> TERMINATED.
+     */
+    private void onExit(ContainerRun run, ContainerLauncher.Launch launch, ContainerExit exit) {
+        if (run.launch != launch) {
+            return;
+        }
+        String lastLine = launch.finish();
+        running.remove(run.def.name(), launch.handle());
+        run.launch = null;
+        run.provider = null;
+        var terminated = new ContainerState.Terminated(exit.exitCode(), exit.reason(), exit.message(),
+                run.startedAt, exit.finishedAt());
+        LOG.info("Container {} of pod {} exited with code {} ({}){}{}", run.def.name(), pod.key(),
+                exit.exitCode(), exit.reason(), exit.message().isEmpty() ? "" : ": " + exit.message(),
+                lastLine.isEmpty() ? "" : "; last output: " + lastLine);
+        if (run.is(RunState.KILLING)) {
+            run.moveTo(RunState.TERMINATED);
+            run.shown = terminated;
+            side.stopProgressed();
+        } else if (run.is(RunState.PREEMPTING)) {
+            run.lastState = terminated; // not its own failure: no back-off, whatever its policy
+            launch(run);
+        } else if (pod.restartPolicy().restartsAfter(run.init, exit.exitCode())) {
+            scheduleRestart(run, terminated);
+        } else {
+            run.moveTo(RunState.TERMINATED);
+            run.shown = terminated;
+            if (run.init && exit.exitCode() == 0) {
+                side.initCompleted();
+            } else if (run.init) {
+                side.initFailed(run);
+            }
+        }
+        side.publish();
+    }
+
+    /** RUNNING -> BACK_OFF: CrashLoopBackOff with the kubelet's back-off. */
+    private void scheduleRestart(ContainerRun run, ContainerState.Terminated terminated) {
+        Duration ran = terminated.startedAt() == null ? null : Duration.between(terminated.startedAt(),
+                terminated.finishedAt());
+        Duration delay = run.backoff.next(ran);
+        run.moveTo(RunState.BACK_OFF);
+        run.lastState = terminated;
+        run.shown = new ContainerState.Waiting(Reasons.CRASH_LOOP_BACK_OFF, events.crashLoopMessage(run.def.name(),
+                delay));
+        events.backOff(run.def.name());
+        run.retry = services.timers().schedule(delay, () -> queue.post(() -> retry(run)));
+    }
+
+    /**
+     * Node restart: a container the earlier run of the node reported. One that was running is
+     * gone, which counts as an exit (the kubelet's ContainerStatusUnknown, 137); the restart rule
+     * decides whether it runs again. WAITING_TURN -> LAUNCHING, AWAITING_RUNTIME or TERMINATED.
+     */
+    void resume(ContainerRun run) {
+        ContainerState.Terminated ended = run.shown instanceof ContainerState.Running r
+                ? new ContainerState.Terminated(137, Reasons.CONTAINER_STATUS_UNKNOWN,
+                        "The container could not be located when the node restarted; it was running",
+                        r.startedAt(), services.timers().now())
+                : run.shown instanceof ContainerState.Terminated t ? t : null;
+        if (ended == null) {
+            launch(run);
+        } else if (pod.restartPolicy().restartsAfter(run.init, ended.exitCode())) {
+            run.lastState = ended;
+            launch(run);
+        } else {
+            run.shown = ended;
+            run.moveTo(RunState.TERMINATED);
+            if (run.init && ended.exitCode() != 0) {
+                side.initFailed(run);
+            }
+        }
+    }
+
+    /** AWAITING_RUNTIME -> LAUNCHING: a provider of the runtime arrived. Returns whether it moved. */
+    boolean runtimeArrived(ContainerRun run) {
+        if (!run.is(RunState.AWAITING_RUNTIME)) {
+            return false;
+        }
+        launch(run);
+        return true;
+    }
+
+    /** RUNNING on a leaving provider -> PREEMPTING (a launch on it is caught in onLaunched). */
+    void preempt(ContainerRun run, ContainerRuntime provider) {
+        // an exit that already happened is queued behind this task and is a real exit
+        if (run.is(RunState.RUNNING) && run.provider == provider
+                && !run.launch.handle().exit().toCompletableFuture().isDone()) {
+            LOG.info("Stopping container {} of pod {}: its runtime provider is leaving", run.def.name(), pod.key());
+            events.killingForProvider(run.def.name());
+            run.moveTo(RunState.PREEMPTING);
+            run.launch.handle().stop(pod.terminationGracePeriod());
+        }
+    }
+
+    /**
+     * The pod is stopping: RUNNING and PREEMPTING -> KILLING, a launch is cancelled, and what
+     * waits -> HALTED.
+     */
+    void kill(ContainerRun run, Duration gracePeriod) {
+        run.cancelTimers();
+        switch (run.state()) {
+            case RUNNING, PREEMPTING -> {
+                events.killing(run.def.name());
+                run.moveTo(RunState.KILLING);
+                run.launch.handle().stop(gracePeriod);
+            }
+            case LAUNCHING -> run.launching.cancel();
+            case WAITING_TURN, AWAITING_RUNTIME, BACK_OFF -> run.moveTo(RunState.HALTED);
+            default -> { }
+        }
+    }
+}

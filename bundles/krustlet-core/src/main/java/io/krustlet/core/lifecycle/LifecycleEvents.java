@@ -1,0 +1,78 @@
+package io.krustlet.core.lifecycle;
+
+import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.status.Reasons;
+import java.time.Duration;
+
+/**
+ * The Events a pod worker records, worded as the kubelet words them (pkg/kubelet/events and the
+ * messages of pkg/kubelet/kuberuntime), so {@code kubectl describe pod} reads as on any node.
+ */
+final class LifecycleEvents {
+
+    private final PodDefinition pod;
+    private final PodEvents events;
+
+    LifecycleEvents(PodDefinition pod, PodEvents events) {
+        this.pod = pod;
+        this.events = events;
+    }
+
+    void started(String container) {
+        events.normal(pod, container, Reasons.CREATED, "Created container " + container);
+        events.normal(pod, container, Reasons.STARTED, "Started container " + container);
+    }
+
+    void killing(String container) {
+        events.normal(pod, container, Reasons.KILLING, "Stopping container " + container);
+    }
+
+    void killingForProvider(String container) {
+        events.normal(pod, container, Reasons.KILLING, "Stopping container " + container
+                + ": its runtime provider is leaving");
+    }
+
+    void backOff(String container) {
+        events.warning(pod, container, Reasons.BACK_OFF, "Back-off restarting failed container " + container
+                + " in pod " + podRef());
+    }
+
+    /** The kubelet's CrashLoopBackOff waiting message. */
+    String crashLoopMessage(String container, Duration delay) {
+        return "back-off " + format(delay) + " restarting failed container=" + container + " pod=" + podRef();
+    }
+
+    /** The Events for a container that could not start. */
+    void launchFailed(String container, String image, String reason, String message, String eventReason) {
+        if (Reasons.ERR_IMAGE_PULL.equals(reason)) {
+            events.warning(pod, container, Reasons.FAILED, "Failed to pull image \"" + image + "\": " + message);
+            events.warning(pod, container, Reasons.FAILED, "Error: " + reason);
+        } else if (eventReason != null && !Reasons.FAILED.equals(eventReason)) {
+            events.warning(pod, null, eventReason, message);
+        } else {
+            events.warning(pod, container, Reasons.FAILED, "Error: "
+                    + (message == null || message.isEmpty() ? reason : message));
+        }
+    }
+
+    void imagePullBackOff(String container, String image) {
+        events.normal(pod, container, Reasons.BACK_OFF, "Back-off pulling image \"" + image + "\"");
+        events.warning(pod, container, Reasons.FAILED, "Error: " + Reasons.IMAGE_PULL_BACK_OFF);
+    }
+
+    /** A pod the node fails for good (Evicted, DeadlineExceeded). */
+    void podFailed(String reason, String message) {
+        events.warning(pod, null, reason, message);
+    }
+
+    private String podRef() {
+        return pod.name() + "_" + pod.namespace() + "(" + pod.uid() + ")";
+    }
+
+    /** A duration as the kubelet prints it: {@code 10s}, {@code 2m40s}, {@code 5m}. */
+    static String format(Duration d) {
+        long minutes = d.toMinutes();
+        long seconds = d.toSecondsPart();
+        return minutes > 0 ? minutes + "m" + (seconds > 0 ? seconds + "s" : "") : d.toSeconds() + "s";
+    }
+}
