@@ -4,6 +4,7 @@ import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.ContainerStatus;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatus;
+import io.krustlet.core.status.Reasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,8 +20,17 @@ final class PodTable {
         return ready + "/" + status.containerStatuses().size();
     }
 
+    /**
+     * kubectl's RESTARTS (printPod in k8s.io/kubernetes pkg/printers/internalversion): while the pod
+     * initializes, the restarts of its init containers; after, those of its app containers.
+     */
     static int restarts(PodStatus status) {
-        return status.containerStatuses().stream().mapToInt(ContainerStatus::restartCount).sum();
+        List<ContainerStatus> counted = initializing(status) ? status.initContainerStatuses() : status.containerStatuses();
+        return counted.stream().mapToInt(ContainerStatus::restartCount).sum();
+    }
+
+    private static boolean initializing(PodStatus status) {
+        return status(status).startsWith("Init:");
     }
 
     /** kubectl's STATUS: init progress, then the most telling container reason, then the phase. */
@@ -34,7 +44,7 @@ final class PodTable {
             if (state instanceof ContainerState.Terminated t) {
                 return "Init:" + (t.reason() == null || t.reason().isEmpty() ? "ExitCode:" + t.exitCode() : t.reason());
             }
-            if (state instanceof ContainerState.Waiting w && w.reason() != null && !w.reason().equals("PodInitializing")) {
+            if (state instanceof ContainerState.Waiting w && w.reason() != null && !w.reason().equals(Reasons.POD_INITIALIZING)) {
                 return "Init:" + w.reason();
             }
             return "Init:" + i + "/" + init.size();
@@ -50,7 +60,7 @@ final class PodTable {
                 running = true;
             }
         }
-        if (running && reason.equals("Completed")) {
+        if (running && reason.equals(Reasons.COMPLETED)) {
             reason = "Running";
         }
         return reason;

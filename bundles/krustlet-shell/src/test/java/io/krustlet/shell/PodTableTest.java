@@ -39,9 +39,16 @@ class PodTableTest {
     }
 
     @Test
-    void criRecordsTurnBackIntoText() {
-        assertThat(CriLine.format("2026-01-01T00:00:00.1Z stdout F hello world", false)).isEqualTo("hello world");
-        assertThat(CriLine.format("2026-01-01T00:00:00.1Z stderr F oops", true))
-                .isEqualTo("2026-01-01T00:00:00.1Z oops");
+    void restartsCountTheInitContainersWhileThePodInitializesAsKubectlDoes() {
+        Instant t = Instant.EPOCH;
+        var crashingInit = new PodStatus(PodPhase.Pending, null, null, t, List.of(),
+                List.of(container(new ContainerState.Waiting("CrashLoopBackOff", "back-off"), 2)),
+                List.of(container(new ContainerState.Waiting("PodInitializing", null), 0)));
+        assertThat(PodTable.status(crashingInit)).isEqualTo("Init:CrashLoopBackOff");
+        assertThat(PodTable.restarts(crashingInit)).isEqualTo(2);
+        var initialized = new PodStatus(PodPhase.Running, null, null, t, List.of(),
+                List.of(container(new ContainerState.Terminated(0, "Completed", "", t, t), 2)),
+                List.of(container(new ContainerState.Running(t), 1)));
+        assertThat(PodTable.restarts(initialized)).as("after init, the app containers' restarts").isEqualTo(1);
     }
 }

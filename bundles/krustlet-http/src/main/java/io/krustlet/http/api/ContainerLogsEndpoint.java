@@ -5,9 +5,9 @@ import io.krustlet.core.status.ContainerStatus;
 import io.krustlet.core.status.KubeletPods;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.http.logs.BadLogRequest;
-import io.krustlet.http.logs.FollowControl;
 import io.krustlet.http.logs.LogOptions;
-import io.krustlet.http.logs.LogStreamer;
+import io.krustlet.core.status.logs.CriLogReader;
+import io.krustlet.core.status.logs.FollowRun;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -87,8 +87,9 @@ final class ContainerLogsEndpoint {
         streams.incrementAndGet();
         // buffered: each write to Jetty's stream is a network write; the streamer flushes what must go out now
         try (OutputStream out = new java.io.BufferedOutputStream(Content.Sink.asOutputStream(response), 16 * 1024)) {
-            LogStreamer.stream(file, options, out, new Follow(namespace, podName, container,
-                    options.previous() ? -1 : status.restartCount(), () -> failed.get() || !endPoint.isOpen()));
+            CriLogReader.stream(file, options.read(), out, new FollowRun(pods, namespace, podName, container,
+                    options.previous() ? -1 : status.restartCount(),
+                    () -> stopping.getAsBoolean() || failed.get() || !endPoint.isOpen(), signal::await));
         } finally {
             streams.decrementAndGet();
             endPoint.setIdleTimeout(idleTimeout);
@@ -99,40 +100,5 @@ final class ContainerLogsEndpoint {
     /** Log responses being written now, follow streams included. */
     int activeStreams() {
         return streams.get();
-    }
-
-    /** Follows one run: it ends when the container stops, restarts, or its pod goes. */
-    private final class Follow implements FollowControl {
-        private final String namespace;
-        private final String pod;
-        private final String container;
-        private final int restartCount;
-        private final BooleanSupplier clientGone;
-
-        Follow(String namespace, String pod, String container, int restartCount, BooleanSupplier clientGone) {
-            this.namespace = namespace;
-            this.pod = pod;
-            this.container = container;
-            this.restartCount = restartCount;
-            this.clientGone = clientGone;
-        }
-
-        @Override
-        public boolean containerRunning() {
-            return restartCount >= 0 && pods.pod(namespace, pod)
-                    .flatMap(p -> p.status().container(container))
-                    .filter(c -> c.restartCount() == restartCount && c.state() instanceof ContainerState.Running)
-                    .isPresent();
-        }
-
-        @Override
-        public boolean cancelled() {
-            return stopping.getAsBoolean() || clientGone.getAsBoolean();
-        }
-
-        @Override
-        public void await() throws InterruptedException {
-            signal.await();
-        }
     }
 }

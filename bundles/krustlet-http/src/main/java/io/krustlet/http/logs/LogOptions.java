@@ -20,6 +20,11 @@ public record LogOptions(boolean follow, Integer tailLines, boolean timestamps, 
 
     public static final LogOptions DEFAULT = new LogOptions(false, null, false, null, null, false);
 
+    /** What the core's log reader needs of these options. */
+    public io.krustlet.core.status.logs.ReadOptions read() {
+        return new io.krustlet.core.status.logs.ReadOptions(follow, tailLines, timestamps, since, limitBytes);
+    }
+
     public static LogOptions parse(Map<String, String> query, Clock clock) throws BadLogRequest {
         Integer tail = integer(query, "tailLines");
         if (tail != null && tail < 0) {

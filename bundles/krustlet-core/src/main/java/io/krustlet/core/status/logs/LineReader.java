@@ -1,4 +1,4 @@
-package io.krustlet.http.logs;
+package io.krustlet.core.status.logs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

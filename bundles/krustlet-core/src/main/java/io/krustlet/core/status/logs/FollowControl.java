@@ -1,4 +1,4 @@
-package io.krustlet.http.logs;
+package io.krustlet.core.status.logs;
 
 /** What a follow stream needs to know from outside: whether to go on, and when to look again. */
 public interface FollowControl {

@@ -1,4 +1,4 @@
-package io.krustlet.http.logs;
+package io.krustlet.core.status.logs;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +21,7 @@ final class LogOutput {
     private final Instant since;
     private long remaining;
 
-    LogOutput(OutputStream out, LogOptions options) {
+    LogOutput(OutputStream out, ReadOptions options) {
         this.out = out;
         this.timestamps = options.timestamps();
         this.since = options.since();

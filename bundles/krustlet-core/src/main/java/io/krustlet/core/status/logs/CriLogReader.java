@@ -1,4 +1,4 @@
-package io.krustlet.http.logs;
+package io.krustlet.core.status.logs;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,25 +14,33 @@ import java.util.List;
  * stops running (then everything it wrote is sent and the stream ends), the byte limit is reached,
  * or the client goes away.
  */
-public final class LogStreamer {
+public final class CriLogReader {
 
-    private final LogOptions options;
+    private final ReadOptions options;
     private final LogOutput output;
     private final LogLine.Joiner joiner = new LogLine.Joiner();
     private final ArrayDeque<LogLine> tail;
     /** Set once the last N lines are out: followed lines then go straight to the client. */
     private boolean tailDone;
 
-    private LogStreamer(LogOptions options, OutputStream out) {
+    private CriLogReader(ReadOptions options, OutputStream out) {
         this.options = options;
         this.output = new LogOutput(out, options);
         this.tail = options.tailLines() == null ? null : new ArrayDeque<>(Math.min(options.tailLines(), 10_000));
     }
 
-    /** @param current the run's current log file ({@code <restart>.log}) */
-    public static void stream(Path current, LogOptions options, OutputStream out, FollowControl control)
+    /**
+     * Writes the log of one container run to {@code out}; with {@code follow}, blocks until the
+     * run ends, the byte limit is reached or {@code control} cancels (it is polled between reads).
+     *
+     * @param current the run's current log file ({@code <restart>.log}); its rotated predecessors
+     *     are read first
+     * @throws IOException when {@code out} fails (the client went away) or a file cannot be read
+     * @throws InterruptedException when the following thread is interrupted
+     */
+    public static void stream(Path current, ReadOptions options, OutputStream out, FollowControl control)
             throws IOException, InterruptedException {
-        new LogStreamer(options, out).run(current, control);
+        new CriLogReader(options, out).run(current, control);
     }
 
     private void run(Path current, FollowControl control) throws IOException, InterruptedException {
