@@ -22,7 +22,13 @@ import io.krustlet.core.logs.ContainerLogs;
 import io.krustlet.core.modules.ImageModuleResolver;
 import io.krustlet.core.modules.LocalModuleResolver;
 import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.runtime.ProviderIdentity;
 import io.krustlet.core.runtime.RuntimeRegistry;
+import io.krustlet.core.cluster.RuntimeClasses;
+import io.krustlet.core.lifecycle.RuntimeBinding;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import io.krustlet.core.standalone.StaticPodSource;
 import io.krustlet.core.status.ContainerStatus;
 import io.krustlet.core.status.KubeletPods;
@@ -70,7 +76,22 @@ public final class Kubelet implements KubeletPods {
     /** How often emptyDir sizeLimits are checked (the kubelet's eviction manager runs every 10 s). */
     private static final Duration EVICTION_CHECK = Duration.ofSeconds(10);
 
-    private final RuntimeRegistry runtimes = new RuntimeRegistry();
+    /** Runs the registry's return window (a provider that left may come back as its successor). */
+    private final java.util.concurrent.ScheduledExecutorService providerTimers =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "krustlet-providers");
+                t.setDaemon(true);
+                return t;
+            });
+    private final RuntimeRegistry runtimes = new RuntimeRegistry(Kubelet::providerIdentity,
+            (delay, task) -> providerTimers.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS));
+    private volatile RuntimeClasses runtimeClasses;
+    private BundleContext bundleContext;
+    private final org.osgi.framework.BundleListener uninstalls = event -> {
+        if (event.getType() == org.osgi.framework.BundleEvent.UNINSTALLED) {
+            runtimes.bundleUninstalled(event.getBundle().getBundleId());
+        }
+    };
     private final AtomicInteger launchThreads = new AtomicInteger();
 
     /** The registry client; without it the node runs fs/ images only. */
@@ -122,7 +143,21 @@ public final class Kubelet implements KubeletPods {
         runtimes.remove(runtime, properties);
     }
 
+    /** The bundle behind a provider service, from the framework; unknown outside OSGi. */
+    private static ProviderIdentity providerIdentity(long bundleId) {
+        Bundle own = FrameworkUtil.getBundle(Kubelet.class);
+        Bundle bundle = own == null || own.getBundleContext() == null ? null : own.getBundleContext().getBundle(bundleId);
+        return bundle == null ? ProviderIdentity.unknown(bundleId)
+                : new ProviderIdentity(bundleId, String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString());
+    }
+
     @Activate
+    void activate(KubeletConfig config, BundleContext context) throws IOException {
+        bundleContext = context;
+        context.addBundleListener(uninstalls);
+        activate(config);
+    }
+
     void activate(KubeletConfig config) throws IOException {
         try {
             settings = KubeletSettings.from(config, System.getenv(), systemProperties());
@@ -157,7 +192,7 @@ public final class Kubelet implements KubeletPods {
                 events.record(pod, container, warning, reason, message);
         var launcher = new RuntimeContainerLauncher(modules, volumes, logs, apiObjects, node, podEvents);
         var services = new PodWorker.Services(timers, runtimes::find, launcher, launches, podEvents);
-        pods = new PodWorkers((pod, prior, publisher) -> new PodWorker(pod, runtimeOf(pod), prior, services,
+        pods = new PodWorkers((pod, prior, publisher) -> new PodWorker(pod, bindingOf(pod), prior, services,
                 publisher));
         pods.addListener(new PodPhaseLogger());
         pods.onForget(volumes::release);
@@ -200,6 +235,9 @@ public final class Kubelet implements KubeletPods {
         apiObjects.use(new KubernetesApiObjects(client));
         events = cluster.events();
         joinedSerial = credentialSerial;
+        var classes = new RuntimeClasses(client, () -> pods.runtimeClassesChanged());
+        classes.start();
+        runtimeClasses = classes;
         cluster.start();
     }
 
@@ -237,6 +275,7 @@ public final class Kubelet implements KubeletPods {
                 cluster.close();
                 cluster = null;
                 events = PodEvents.NONE;
+                closeRuntimeClasses();
             }
             KubernetesClient client = connect();
             if (client != null) {
@@ -305,9 +344,14 @@ public final class Kubelet implements KubeletPods {
                 cluster.close();
                 cluster = null;
             }
+            closeRuntimeClasses();
             events = PodEvents.NONE;
             apiObjects.use(null);
         }
+        if (bundleContext != null) {
+            bundleContext.removeBundleListener(uninstalls);
+        }
+        providerTimers.shutdownNow();
         if (volumeTimers != null) {
             volumeTimers.shutdownNow();
         }
@@ -329,8 +373,32 @@ public final class Kubelet implements KubeletPods {
         pods.reconcile(StaticPodSource.SOURCE, admitted);
     }
 
-    private String runtimeOf(PodDefinition pod) {
-        return pod.runtimeClassName() == null ? settings.defaultRuntime() : pod.runtimeClassName();
+    private void closeRuntimeClasses() {
+        RuntimeClasses classes = runtimeClasses;
+        runtimeClasses = null;
+        if (classes != null) {
+            classes.close();
+        }
+    }
+
+    /**
+     * The runtime a pod runs on: the default runtime without a runtimeClassName; a pod from the API
+     * server through its RuntimeClass's handler; a static pod names the handler directly (it must
+     * run without an API server, as in standalone mode).
+     */
+    private RuntimeBinding bindingOf(PodDefinition pod) {
+        String className = pod.runtimeClassName();
+        if (className == null) {
+            return RuntimeBinding.fixed(settings.defaultRuntime());
+        }
+        if (StaticPodSource.SOURCE.equals(pod.source())) {
+            var direct = RuntimeBinding.Resolution.of(className, className);
+            return () -> direct;
+        }
+        return () -> {
+            RuntimeClasses classes = runtimeClasses;
+            return classes == null ? RuntimeBinding.Resolution.of(className, className) : classes.resolve(className);
+        };
     }
 
     private static Map<String, String> systemProperties() {

@@ -4,6 +4,8 @@ import io.krustlet.api.ContainerExit;
 import io.krustlet.api.ContainerHandle;
 import io.krustlet.api.ContainerRuntime;
 import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.runtime.Provider;
+import io.krustlet.core.runtime.UpgradeStrategy;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.Reasons;
 import java.time.Duration;
@@ -45,17 +47,17 @@ final class ContainerMachine {
     }
 
     private final PodDefinition pod;
-    private final String runtimeName;
+    private final RuntimeBinding runtime;
     private final PodWorker.Services services;
     private final LifecycleEvents events;
     private final SerialQueue queue;
     private final Map<String, ContainerHandle> running;
     private final PodSide side;
 
-    ContainerMachine(PodDefinition pod, String runtimeName, PodWorker.Services services, LifecycleEvents events,
+    ContainerMachine(PodDefinition pod, RuntimeBinding runtime, PodWorker.Services services, LifecycleEvents events,
             SerialQueue queue, Map<String, ContainerHandle> running, PodSide side) {
         this.pod = pod;
-        this.runtimeName = runtimeName;
+        this.runtime = runtime;
         this.services = services;
         this.events = events;
         this.queue = queue;
@@ -69,16 +71,15 @@ final class ContainerMachine {
             return;
         }
         run.cancelTimers();
-        Optional<ContainerRuntime> provider = services.runtimes().find(runtimeName);
+        RuntimeBinding.Resolution resolution = runtime.resolve();
+        Optional<ContainerRuntime> provider = resolution.handler() == null ? Optional.empty()
+                : services.runtimes().find(resolution.handler());
         if (provider.isEmpty()) {
-            if (!run.is(RunState.AWAITING_RUNTIME)) {
-                run.moveTo(RunState.AWAITING_RUNTIME);
-            }
-            run.shown = new ContainerState.Waiting(Reasons.RUNTIME_UNAVAILABLE, "no provider serves runtime \""
-                    + runtimeName + "\"; the container starts when one is installed");
+            awaitRuntime(run, resolution);
             return;
         }
         run.moveTo(RunState.LAUNCHING);
+        run.launchHandler = resolution.handler();
         run.shown = new ContainerState.Waiting(Reasons.CONTAINER_CREATING, null);
         int attempt = run.nextAttempt();
         ContainerRuntime target = provider.get();
@@ -103,6 +104,29 @@ final class ContainerMachine {
         }
     }
 
+    /**
+     * -> AWAITING_RUNTIME: the pod's RuntimeClass does not resolve (the kubelet's sandbox failure),
+     * or no provider serves its handler. One Event per wait, not per retry.
+     */
+    private void awaitRuntime(ContainerRun run, RuntimeBinding.Resolution resolution) {
+        boolean newWait = !run.is(RunState.AWAITING_RUNTIME);
+        if (newWait) {
+            run.moveTo(RunState.AWAITING_RUNTIME);
+        }
+        ContainerState.Waiting waiting = resolution.error() != null
+                ? new ContainerState.Waiting(Reasons.CONTAINER_CREATING, resolution.error())
+                : new ContainerState.Waiting(Reasons.RUNTIME_UNAVAILABLE, "no provider serves runtime "
+                        + resolution.describe() + "; the container starts when one is installed");
+        if (newWait || !waiting.equals(run.shown)) {
+            if (resolution.error() != null) {
+                events.sandboxFailed(resolution.error());
+            } else {
+                events.runtimeUnavailable(run.def.name(), waiting.message());
+            }
+        }
+        run.shown = waiting;
+    }
+
     /** LAUNCHING -> RUNNING, or KILLING / PREEMPTING when the pod or the provider went meanwhile. */
     private void onLaunched(ContainerRun run, ContainerLauncher.Launch launch, int attempt) {
         ContainerRuntime provider = run.launching.provider();
@@ -123,7 +147,7 @@ final class ContainerMachine {
         if (side.stage().ending()) {
             run.moveTo(RunState.KILLING);
             launch.handle().stop(side.stopGrace());
-        } else if (!services.runtimes().find(runtimeName).equals(Optional.of(provider))) {
+        } else if (!services.runtimes().find(run.launchHandler).equals(Optional.of(provider))) {
             run.moveTo(RunState.PREEMPTING); // its provider left while it was being started
             launch.handle().stop(pod.terminationGracePeriod());
         } else {
@@ -194,7 +218,11 @@ final class ContainerMachine {
             run.shown = terminated;
             side.stopProgressed();
         } else if (run.is(RunState.PREEMPTING)) {
-            run.lastState = terminated; // not its own failure: no back-off, whatever its policy
+            // not its own failure: no back-off, whatever its policy; the state says why it ended
+            run.lastState = new ContainerState.Terminated(exit.exitCode(), Reasons.PROVIDER_REMOVED,
+                    run.leftBy == null ? "its runtime provider left the node"
+                            : "its runtime provider " + run.leftBy.identity() + " left the node",
+                    run.startedAt, exit.finishedAt());
             launch(run);
         } else if (pod.restartPolicy().restartsAfter(run.init, exit.exitCode())) {
             scheduleRestart(run, terminated);
@@ -257,16 +285,57 @@ final class ContainerMachine {
         return true;
     }
 
-    /** RUNNING on a leaving provider -> PREEMPTING (a launch on it is caught in onLaunched). */
-    void preempt(ContainerRun run, ContainerRuntime provider) {
+    /**
+     * A provider is leaving. Restart strategy: RUNNING on it -> PREEMPTING (a launch on it is
+     * caught in onLaunched). Carry-over: it keeps running on the departing revision.
+     */
+    void preempt(ContainerRun run, Provider provider) {
         // an exit that already happened is queued behind this task and is a real exit
-        if (run.is(RunState.RUNNING) && run.provider == provider
-                && !run.launch.handle().exit().toCompletableFuture().isDone()) {
-            LOG.info("Stopping container {} of pod {}: its runtime provider is leaving", run.def.name(), pod.key());
-            events.killingForProvider(run.def.name());
-            run.moveTo(RunState.PREEMPTING);
-            run.launch.handle().stop(pod.terminationGracePeriod());
+        if (!run.is(RunState.RUNNING) || run.provider != provider.service()
+                || run.launch.handle().exit().toCompletableFuture().isDone()) {
+            return;
         }
+        run.leftBy = provider;
+        if (provider.upgrade() == UpgradeStrategy.CARRY_OVER) {
+            LOG.info("Container {} of pod {} keeps running on the departing provider {}", run.def.name(), pod.key(),
+                    provider.identity());
+            return;
+        }
+        stopForProvider(run, provider);
+    }
+
+    private void stopForProvider(ContainerRun run, Provider provider) {
+        LOG.info("Stopping container {} of pod {}: its runtime provider {} is leaving", run.def.name(), pod.key(),
+                provider.identity());
+        events.killingForProvider(run.def.name(), provider.identity().toString());
+        run.moveTo(RunState.PREEMPTING);
+        run.launch.handle().stop(pod.terminationGracePeriod());
+    }
+
+    /** {@code successor} took over from {@code departed}: a container that left with it, or runs on it, is told. */
+    void succeeded(ContainerRun run, Provider departed, Provider successor) {
+        if (run.leftBy == null || !run.leftBy.equals(departed)) {
+            return;
+        }
+        boolean carried = run.is(RunState.RUNNING) && run.provider == departed.service();
+        events.providerSucceeded(run.def.name(), departed, successor, carried);
+        run.leftBy = null;
+    }
+
+    /**
+     * {@code departed} is not coming back: a container it carried over is stopped now (and starts
+     * on the next provider); one that left with it and still waits gets a warning.
+     */
+    void gone(ContainerRun run, Provider departed) {
+        if (run.leftBy == null || !run.leftBy.equals(departed)) {
+            return;
+        }
+        if (run.is(RunState.RUNNING) && run.provider == departed.service()) {
+            stopForProvider(run, departed);
+        } else if (run.is(RunState.AWAITING_RUNTIME)) {
+            events.providerRemoved(run.def.name(), departed);
+        }
+        run.leftBy = null;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.krustlet.core.lifecycle;
 
 import io.krustlet.api.ContainerRuntime;
 import io.krustlet.core.pod.ContainerDefinition;
+import io.krustlet.core.runtime.Provider;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.ContainerStatus;
 import io.krustlet.core.status.Reasons;
@@ -31,6 +32,10 @@ final class ContainerRun {
     /** The started container, in the states that hold one. */
     ContainerLauncher.Launch launch;
     ContainerRuntime provider;
+    /** The handler the current launch resolved to. */
+    String launchHandler;
+    /** The provider that left while this container ran on it, until its successor or its end is known. */
+    Provider leftBy;
     /** The retry timer in {@link RunState#BACK_OFF}. */
     Timers.Cancellable retry;
     /** The switch from ErrImagePull to ImagePullBackOff, after a failed pull. */

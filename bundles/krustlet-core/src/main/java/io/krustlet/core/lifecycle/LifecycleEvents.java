@@ -1,6 +1,7 @@
 package io.krustlet.core.lifecycle;
 
 import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.runtime.Provider;
 import io.krustlet.core.status.Reasons;
 import java.time.Duration;
 
@@ -27,9 +28,37 @@ final class LifecycleEvents {
         events.normal(pod, container, Reasons.KILLING, "Stopping container " + container);
     }
 
-    void killingForProvider(String container) {
+    void killingForProvider(String container, String provider) {
         events.normal(pod, container, Reasons.KILLING, "Stopping container " + container
-                + ": its runtime provider is leaving");
+                + ": its runtime provider " + provider + " is leaving the node");
+    }
+
+    /** The pod's runtime cannot be resolved (the kubelet's FailedCreatePodSandBox). */
+    void sandboxFailed(String error) {
+        events.warning(pod, null, Reasons.FAILED_CREATE_POD_SANDBOX, "Failed to create pod sandbox: " + error);
+    }
+
+    void runtimeUnavailable(String container, String message) {
+        events.warning(pod, container, Reasons.RUNTIME_UNAVAILABLE, "Container " + container + " waits: " + message);
+    }
+
+    /** A provider came back as {@code successor}: an upgrade (new version) or a restart of the same bundle. */
+    void providerSucceeded(String container, Provider departed, Provider successor, boolean carried) {
+        boolean upgrade = !departed.identity().version().equals(successor.identity().version());
+        String what = upgrade ? "upgraded from " + departed.identity().version() + " to "
+                + successor.identity().version() : "restarted (" + successor.identity() + ")";
+        String consequence = carried ? "container " + container + " was carried over and runs on the previous"
+                + " revision until it ends" : "container " + container + " restarts on the new revision";
+        events.normal(pod, container, upgrade ? Reasons.PROVIDER_UPGRADED : Reasons.PROVIDER_RESTARTED,
+                "Runtime provider " + successor.identity().symbolicName() + " for \"" + successor.runtime() + "\" "
+                        + what + "; " + consequence);
+    }
+
+    /** A provider left and did not come back (uninstalled, or not back within the return window). */
+    void providerRemoved(String container, Provider departed) {
+        events.warning(pod, container, Reasons.PROVIDER_REMOVED, "Runtime provider " + departed.identity()
+                + " was removed; container " + container + " waits for a provider of runtime \"" + departed.runtime()
+                + "\"");
     }
 
     void backOff(String container) {

@@ -4,6 +4,9 @@ import io.krustlet.api.ContainerHandle;
 import io.krustlet.api.ContainerRuntime;
 import io.krustlet.api.ContainerUsage;
 import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.runtime.Provider;
+import io.krustlet.core.runtime.ProviderIdentity;
+import io.krustlet.core.runtime.UpgradeStrategy;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodCondition;
 import io.krustlet.core.status.PodSnapshot;
@@ -36,7 +39,7 @@ public final class PodWorker {
     private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
 
     private final PodDefinition pod;
-    private final String runtimeName;
+    private final RuntimeBinding runtime;
     private final Services services;
     private final Consumer<PodSnapshot> publisher;
     private final LifecycleEvents events;
@@ -78,25 +81,32 @@ public final class PodWorker {
 
     public PodWorker(PodDefinition pod, String runtimeName, Timers timers, ProviderLookup runtimes,
             ContainerLauncher launcher, Executor launchExecutor, Consumer<PodSnapshot> publisher) {
-        this(pod, runtimeName, null, new Services(timers, runtimes, launcher, launchExecutor, PodEvents.NONE),
-                publisher);
+        this(pod, RuntimeBinding.fixed(runtimeName), null,
+                new Services(timers, runtimes, launcher, launchExecutor, PodEvents.NONE), publisher);
+    }
+
+    /** A worker whose pod runs on a fixed runtime handler. */
+    public PodWorker(PodDefinition pod, String runtimeName, PodStatus prior, Services services,
+            Consumer<PodSnapshot> publisher) {
+        this(pod, RuntimeBinding.fixed(runtimeName), prior, services, publisher);
     }
 
     /**
+     * @param runtime which runtime handler the pod's containers run on, asked at every launch
      * @param prior the status an earlier run of this node reported for the pod (node restart), or
      *     null for a pod this node has not run before: finished containers are not run again,
      *     restart counts go on, init containers that completed stay completed
      * @param publisher told of every new status, on the thread that runs the queue at the time
      */
-    public PodWorker(PodDefinition pod, String runtimeName, PodStatus prior, Services services,
+    public PodWorker(PodDefinition pod, RuntimeBinding runtime, PodStatus prior, Services services,
             Consumer<PodSnapshot> publisher) {
         this.pod = pod;
-        this.runtimeName = runtimeName;
+        this.runtime = runtime;
         this.prior = prior;
         this.services = services;
         this.publisher = publisher;
         this.events = new LifecycleEvents(pod, services.events());
-        this.containers = new ContainerMachine(pod, runtimeName, services, events, queue, running, new PodSide());
+        this.containers = new ContainerMachine(pod, runtime, services, events, queue, running, new PodSide());
         boolean hasInit = !pod.initContainers().isEmpty();
         pod.initContainers().forEach(c -> initRuns.add(new ContainerRun(c, true, hasInit)));
         pod.containers().forEach(c -> appRuns.add(new ContainerRun(c, false, hasInit)));
@@ -107,8 +117,10 @@ public final class PodWorker {
         return pod;
     }
 
+    /** The runtime handler the pod's containers run on now, or its RuntimeClass while that cannot be resolved. */
     public String runtimeName() {
-        return runtimeName;
+        RuntimeBinding.Resolution resolution = runtime.resolve();
+        return resolution.handler() != null ? resolution.handler() : resolution.runtimeClass();
     }
 
     /** The last status published; any thread. */
@@ -190,16 +202,53 @@ public final class PodWorker {
         return stopped;
     }
 
-    /** A provider for {@code runtime} is there now: start what waits for one. */
+    /** A provider for {@code runtime} is there now: start what waits for one, if the pod runs on it. */
     public void runtimeAdded(String runtime) {
-        if (runtime.equals(runtimeName)) {
-            queue.post(this::startWaitingForRuntime);
-        }
+        queue.post(() -> {
+            if (runtime.equals(this.runtime.resolve().handler())) {
+                startWaitingForRuntime();
+            }
+        });
+    }
+
+    /** RuntimeClasses changed: a container waiting for its class, or on another handler now, tries again. */
+    public void runtimeClassesChanged() {
+        queue.post(this::startWaitingForRuntime);
     }
 
     /** A provider is leaving: stop what runs on it; those containers start again on the next one. */
     public void runtimeRemoving(ContainerRuntime provider) {
+        runtimeRemoving(new Provider("", null, 0, -1, ProviderIdentity.unknown(-1), UpgradeStrategy.RESTART, provider));
+    }
+
+    /**
+     * A provider is leaving: by its upgrade strategy, what runs on it is stopped and started again
+     * on the next provider (restart), or left running (carry-over).
+     */
+    public void runtimeRemoving(Provider provider) {
         queue.post(() -> allRuns().forEach(run -> containers.preempt(run, provider)));
+    }
+
+    /**
+     * A provider arrived; {@code predecessor} is the one it succeeds (an upgrade or a restart of
+     * the same bundle): containers that left with the predecessor, or run on it still, hear of it
+     * (a ProviderUpgraded Event), and what waits starts.
+     */
+    public void providerAdded(Provider provider, Optional<Provider> predecessor) {
+        queue.post(() -> {
+            predecessor.ifPresent(p -> allRuns().forEach(run -> containers.succeeded(run, p, provider)));
+            if (provider.runtime().equals(runtime.resolve().handler())) {
+                startWaitingForRuntime();
+            }
+        });
+    }
+
+    /** A provider that left will not come back: carried containers are stopped, waiting ones told. */
+    public void providerGone(Provider provider) {
+        queue.post(() -> {
+            allRuns().forEach(run -> containers.gone(run, provider));
+            publish();
+        });
     }
 
     // ---- pod stages; everything below runs inside the queue ----
@@ -210,7 +259,7 @@ public final class PodWorker {
         }
         startTime = prior != null && prior.startTime() != null ? prior.startTime() : services.timers().now();
         LOG.info("Starting pod {} ({} init, {} app containers, runtime {}{})", pod.key(), initRuns.size(),
-                appRuns.size(), runtimeName, prior == null ? "" : ", resumed after a node restart");
+                appRuns.size(), runtime.resolve().describe(), prior == null ? "" : ", resumed after a node restart");
         if (prior != null) {
             resume();
         } else if (initRuns.isEmpty()) {
@@ -319,7 +368,7 @@ public final class PodWorker {
                 startTime, pod.restartPolicy(), view(initRuns), view(appRuns));
         PodStatus status = PodStatusDerivation.derive(input, conditions, services.timers().now());
         status.conditions().forEach(c -> conditions.put(c.type(), c));
-        return new PodSnapshot(pod.namespace(), pod.name(), pod.uid(), pod.source(), runtimeName,
+        return new PodSnapshot(pod.namespace(), pod.name(), pod.uid(), pod.source(), runtimeName(),
                 pod.annotations(), status);
     }
 

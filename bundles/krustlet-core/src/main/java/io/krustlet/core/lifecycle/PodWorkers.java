@@ -1,7 +1,7 @@
 package io.krustlet.core.lifecycle;
 
-import io.krustlet.api.ContainerRuntime;
 import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.runtime.Provider;
 import io.krustlet.core.runtime.RuntimeRegistry;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatus;
@@ -215,13 +215,23 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
     }
 
     @Override
-    public void runtimeAdded(String runtime) {
-        workers.values().forEach(w -> w.runtimeAdded(runtime));
+    public void providerAdded(Provider provider, Optional<Provider> predecessor) {
+        workers.values().forEach(w -> w.providerAdded(provider, predecessor));
     }
 
     @Override
-    public void runtimeRemoving(String runtime, ContainerRuntime provider) {
+    public void providerRemoving(Provider provider) {
         workers.values().forEach(w -> w.runtimeRemoving(provider));
+    }
+
+    @Override
+    public void providerGone(Provider provider) {
+        workers.values().forEach(w -> w.providerGone(provider));
+    }
+
+    /** RuntimeClasses changed (created, updated, deleted): pods waiting for theirs try again. */
+    public void runtimeClassesChanged() {
+        workers.values().forEach(PodWorker::runtimeClassesChanged);
     }
 
     private void publish(PodSnapshot snapshot) {

@@ -1,42 +1,99 @@
 package io.krustlet.core.runtime;
 
 import io.krustlet.api.ContainerRuntime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The providers present right now, by the runtime they serve. Fed by the core component's
- * dynamic reference; pod workers ask it which provider runs their containers and hear when one
- * arrives or leaves.
+ * The providers present right now, by the runtime they serve, and the ones that just left. Fed by
+ * the core component's dynamic reference (on the OSGi thread that registers or unregisters the
+ * service); pod workers ask it which provider runs their containers and hear when one arrives,
+ * leaves, comes back as a new revision, or is gone for good.
+ *
+ * <p>When a provider leaves it is remembered for {@link #RETURN_WINDOW}: a provider of the same
+ * runtime from a bundle with the same symbolic name that registers within it is its successor (a
+ * bundle update, refresh, restart, or a jar overwritten in {@code deploy/}); otherwise, or as soon
+ * as its bundle is uninstalled, it is gone.
  */
 public final class RuntimeRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeRegistry.class);
+    /** How long a provider that left may take to come back as its own successor. */
+    public static final Duration RETURN_WINDOW = Duration.ofSeconds(30);
 
-    /** Told when providers come and go. */
+    /** Told when providers come and go; every method runs on the thread that changed the registry. */
     public interface Listener {
-        void runtimeAdded(String runtime);
+        /** A provider for {@code runtime} is there now. */
+        default void runtimeAdded(String runtime) {
+        }
 
         /** Called while the provider is still usable, before it is gone. */
-        void runtimeRemoving(String runtime, ContainerRuntime provider);
+        default void runtimeRemoving(String runtime, ContainerRuntime provider) {
+        }
+
+        /**
+         * A provider is there now.
+         *
+         * @param predecessor the provider it succeeds (same runtime, same bundle symbolic name,
+         *     left within the return window), if any
+         */
+        default void providerAdded(Provider provider, Optional<Provider> predecessor) {
+            runtimeAdded(provider.runtime());
+        }
+
+        /** A provider is leaving; it is no longer found, but still usable while this runs. */
+        default void providerRemoving(Provider provider) {
+            runtimeRemoving(provider.runtime(), provider.service());
+        }
+
+        /** A provider that left did not come back: uninstalled, or the return window passed. */
+        default void providerGone(Provider provider) {
+        }
     }
 
-    private record Entry(String runtime, String arch, int ranking, long serviceId, ContainerRuntime provider) {
+    /** Runs a task later: the return window's timer. */
+    @FunctionalInterface
+    public interface Delays {
+        void after(Duration delay, Runnable task);
+
+        /** No timer: a provider that left is gone only when its bundle is uninstalled. */
+        Delays NONE = (delay, task) -> { };
     }
 
-    private static final Comparator<Entry> PREFERENCE =
-            Comparator.comparingInt(Entry::ranking).reversed().thenComparingLong(Entry::serviceId);
+    private static final Comparator<Provider> PREFERENCE =
+            Comparator.comparingInt(Provider::ranking).reversed().thenComparingLong(Provider::serviceId);
 
-    private final List<Entry> entries = new ArrayList<>();
+    private final List<Provider> entries = new ArrayList<>(); // guarded by itself
+    private final Map<Provider, Boolean> departed = new HashMap<>(); // guarded by entries
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final LongFunction<ProviderIdentity> identities;
+    private final Delays delays;
+
+    /** A registry without bundle identities or timers (tests, the bench). */
+    public RuntimeRegistry() {
+        this(ProviderIdentity::unknown, Delays.NONE);
+    }
+
+    /**
+     * @param identities the bundle behind a {@code service.bundleid}
+     * @param delays runs the return window's timer
+     */
+    public RuntimeRegistry(LongFunction<ProviderIdentity> identities, Delays delays) {
+        this.identities = identities;
+        this.delays = delays;
+    }
 
     public void addListener(Listener listener) {
         listeners.add(listener);
@@ -46,52 +103,92 @@ public final class RuntimeRegistry {
         listeners.remove(listener);
     }
 
-    public void add(ContainerRuntime provider, Map<String, ?> properties) {
+    /** A provider service registered, with its service properties. */
+    public void add(ContainerRuntime service, Map<String, ?> properties) {
         String runtime = stringProperty(properties, ContainerRuntime.RUNTIME_PROPERTY);
         if (runtime == null) {
-            LOG.warn("Ignoring container runtime service {} without the {} property", provider,
+            LOG.warn("Ignoring container runtime service {} without the {} property", service,
                     ContainerRuntime.RUNTIME_PROPERTY);
             return;
         }
-        Entry entry = new Entry(runtime, stringProperty(properties, ContainerRuntime.ARCH_PROPERTY),
-                intProperty(properties, "service.ranking"), longProperty(properties, "service.id"), provider);
+        Provider provider = new Provider(runtime, stringProperty(properties, ContainerRuntime.ARCH_PROPERTY),
+                intProperty(properties, "service.ranking"), longProperty(properties, "service.id"),
+                identities.apply(longProperty(properties, "service.bundleid")),
+                UpgradeStrategy.of(stringProperty(properties, ContainerRuntime.UPGRADE_PROPERTY)), service);
+        Optional<Provider> predecessor;
         synchronized (entries) {
-            entries.add(entry);
+            entries.add(provider);
             entries.sort(PREFERENCE);
+            predecessor = departed.keySet().stream().filter(provider::succeeds).findFirst();
+            predecessor.ifPresent(departed::remove);
         }
-        LOG.info("Runtime provider for '{}' ({}) is available", runtime, entry.arch());
-        listeners.forEach(l -> l.runtimeAdded(runtime));
+        LOG.info("Runtime provider for '{}' is available: {}{}", runtime, provider.identity(),
+                predecessor.map(p -> ", succeeding " + p.identity()).orElse(""));
+        listeners.forEach(l -> l.providerAdded(provider, predecessor));
     }
 
-    public void remove(ContainerRuntime provider, Map<String, ?> properties) {
-        Entry removed = null;
+    /** A provider service is being unregistered. */
+    public void remove(ContainerRuntime service, Map<String, ?> properties) {
+        Provider removed = null;
         synchronized (entries) {
-            for (Entry e : entries) {
-                if (e.provider() == provider) {
-                    removed = e;
+            for (Provider p : entries) {
+                if (p.service() == service) {
+                    removed = p;
                     break;
                 }
             }
             // out of the registry first: a container stopped below must not be started again on it
             entries.remove(removed);
+            if (removed != null) {
+                departed.put(removed, Boolean.TRUE);
+            }
         }
         if (removed == null) {
             return;
         }
-        LOG.info("Runtime provider for '{}' is leaving", removed.runtime());
-        for (Listener l : listeners) {
-            l.runtimeRemoving(removed.runtime(), provider);
+        Provider leaving = removed;
+        LOG.info("Runtime provider for '{}' is leaving: {}", leaving.runtime(), leaving.identity());
+        listeners.forEach(l -> l.providerRemoving(leaving));
+        delays.after(RETURN_WINDOW, () -> gone(leaving));
+        // another provider of the runtime may take over what this one ran
+        provider(leaving.runtime()).ifPresent(next -> listeners.forEach(l -> l.providerAdded(next, Optional.empty())));
+    }
+
+    /** The bundle was uninstalled: what it provided and left will not come back. */
+    public void bundleUninstalled(long bundleId) {
+        List<Provider> left;
+        synchronized (entries) {
+            left = departed.keySet().stream().filter(p -> p.identity().bundleId() == bundleId).toList();
         }
-        String runtime = removed.runtime();
-        if (find(runtime).isPresent()) {
-            listeners.forEach(l -> l.runtimeAdded(runtime));
+        left.forEach(this::gone);
+    }
+
+    private void gone(Provider provider) {
+        synchronized (entries) {
+            if (departed.remove(provider) == null) {
+                return; // it came back meanwhile, or is gone already
+            }
         }
+        LOG.info("Runtime provider {} for '{}' is gone", provider.identity(), provider.runtime());
+        listeners.forEach(l -> l.providerGone(provider));
     }
 
     /** The preferred provider for a runtime. */
     public Optional<ContainerRuntime> find(String runtime) {
+        return provider(runtime).map(Provider::service);
+    }
+
+    /** The preferred provider for a runtime, with its identity. */
+    public Optional<Provider> provider(String runtime) {
         synchronized (entries) {
-            return entries.stream().filter(e -> e.runtime().equals(runtime)).map(Entry::provider).findFirst();
+            return entries.stream().filter(e -> e.runtime().equals(runtime)).findFirst();
+        }
+    }
+
+    /** Every provider present, preferred ones first. */
+    public List<Provider> providers() {
+        synchronized (entries) {
+            return List.copyOf(entries);
         }
     }
 
@@ -109,7 +206,7 @@ public final class RuntimeRegistry {
      * ({@code wasi -> chicory://1.7.5}); a provider whose info() fails is reported as unknown.
      */
     public Map<String, String> versions() {
-        Map<String, String> versions = new java.util.TreeMap<>();
+        Map<String, String> versions = new TreeMap<>();
         for (String runtime : runtimes()) {
             find(runtime).ifPresent(p -> {
                 try {
@@ -144,6 +241,6 @@ public final class RuntimeRegistry {
     }
 
     private static long longProperty(Map<String, ?> properties, String key) {
-        return properties.get(key) instanceof Number n ? n.longValue() : 0L;
+        return properties.get(key) instanceof Number n ? n.longValue() : -1L;
     }
 }

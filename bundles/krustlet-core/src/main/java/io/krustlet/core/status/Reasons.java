@@ -83,4 +83,8 @@ public final class Reasons {
     public static final String FAILED_MOUNT = "FailedMount";
     /** Krustlet's: the runtime provider of a pod's containers was replaced by a new revision. */
     public static final String PROVIDER_UPGRADED = "ProviderUpgraded";
+    /** Krustlet's: the runtime provider came back at the same version (bundle restart or refresh). */
+    public static final String PROVIDER_RESTARTED = "ProviderRestarted";
+    /** A pod whose RuntimeClass cannot be resolved (pkg/kubelet/events: FailedCreatePodSandBox). */
+    public static final String FAILED_CREATE_POD_SANDBOX = "FailedCreatePodSandBox";
 }
