@@ -32,6 +32,10 @@ import org.osgi.framework.FrameworkUtil;
 import io.krustlet.core.standalone.StaticPodSource;
 import io.krustlet.core.status.ContainerStatus;
 import io.krustlet.core.status.KubeletPods;
+import io.krustlet.core.status.KubeletNode;
+import io.krustlet.core.status.NodeSnapshot;
+import io.krustlet.core.status.ProviderSnapshot;
+import io.krustlet.core.lifecycle.PodEventLog;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatusListener;
 import io.krustlet.core.volumes.VolumeManager;
@@ -67,9 +71,9 @@ import org.slf4j.LoggerFactory;
  * stopped gracefully and started again with the new settings).
  */
 @Component(configurationPid = KubeletConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = KubeletPods.class, immediate = true)
+        service = {KubeletPods.class, KubeletNode.class}, immediate = true)
 @Designate(ocd = KubeletConfig.class)
-public final class Kubelet implements KubeletPods {
+public final class Kubelet implements KubeletPods, KubeletNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
     private static final Duration SHUTDOWN_GRACE_CAP = Duration.ofSeconds(30);
@@ -108,6 +112,10 @@ public final class Kubelet implements KubeletPods {
     private final Object clusterLock = new Object();
     private final CurrentApiObjects apiObjects = new CurrentApiObjects();
     private volatile ClusterNode cluster;
+    private volatile KubernetesClient clusterClient;
+    private final PodEventLog eventLog = new PodEventLog(java.time.Clock.systemUTC());
+    private IncompatibleProviders incompatible;
+    private NodeView nodeView;
     private String nodeIP;
     private volatile ExecutorService rejoins;
     private volatile String credentialSerial = "";
@@ -155,6 +163,8 @@ public final class Kubelet implements KubeletPods {
     void activate(KubeletConfig config, BundleContext context) throws IOException {
         bundleContext = context;
         context.addBundleListener(uninstalls);
+        incompatible = new IncompatibleProviders(context);
+        incompatible.start();
         activate(config);
     }
 
@@ -188,8 +198,10 @@ public final class Kubelet implements KubeletPods {
         });
         var volumes = new VolumeManager(settings.dataDir().resolve("pods"), apiObjects, node, volumeTimers,
                 java.time.Clock.systemUTC());
-        PodEvents podEvents = (pod, container, warning, reason, message) ->
-                events.record(pod, container, warning, reason, message);
+        PodEvents podEvents = (pod, container, warning, reason, message) -> {
+            eventLog.record(pod, container, warning, reason, message);
+            events.record(pod, container, warning, reason, message);
+        };
         var launcher = new RuntimeContainerLauncher(modules, volumes, logs, apiObjects, node, podEvents);
         var services = new PodWorker.Services(timers, runtimes::find, launcher, launches, podEvents);
         pods = new PodWorkers((pod, prior, publisher) -> new PodWorker(pod, bindingOf(pod), prior, services,
@@ -197,6 +209,7 @@ public final class Kubelet implements KubeletPods {
         pods.addListener(new PodPhaseLogger());
         pods.onForget(volumes::release);
         pods.onForget(pod -> logs.removePod(pod.namespace(), pod.name(), pod.uid()));
+        pods.onForget(pod -> eventLog.forget(pod.uid()));
         volumeTimers.scheduleWithFixedDelay(() -> pods.evictWhere(volumes::sizeLimitExceeded),
                 EVICTION_CHECK.toSeconds(), EVICTION_CHECK.toSeconds(), TimeUnit.SECONDS);
         runtimes.addListener(pods);
@@ -217,6 +230,17 @@ public final class Kubelet implements KubeletPods {
         if (!credentialSerial.equals(joinedSerial)) {
             rejoins.execute(this::followCredentials); // credentials that came while activating
         }
+        nodeView = new NodeView(settings, nodeIP, runtimes, pods, new NodeView.Membership() {
+            @Override
+            public KubernetesClient client() {
+                return clusterClient;
+            }
+
+            @Override
+            public boolean bootstrapping() {
+                return clusterClient == null && !settings.bootstrapFile().isBlank();
+            }
+        }, () -> incompatible == null ? List.of() : incompatible.snapshots());
         staticPods = new StaticPodSource(settings.podManifestPath(), settings.nodeName(),
                 this::admitStaticPods, settings.manifestRescan());
         try {
@@ -235,6 +259,7 @@ public final class Kubelet implements KubeletPods {
         apiObjects.use(new KubernetesApiObjects(client));
         events = cluster.events();
         joinedSerial = credentialSerial;
+        clusterClient = client;
         var classes = new RuntimeClasses(client, () -> pods.runtimeClassesChanged());
         classes.start();
         runtimeClasses = classes;
@@ -274,6 +299,7 @@ public final class Kubelet implements KubeletPods {
                 cluster.stopWatching();
                 cluster.close();
                 cluster = null;
+                clusterClient = null;
                 events = PodEvents.NONE;
                 closeRuntimeClasses();
             }
@@ -343,6 +369,7 @@ public final class Kubelet implements KubeletPods {
             if (cluster != null) {
                 cluster.close();
                 cluster = null;
+                clusterClient = null;
             }
             closeRuntimeClasses();
             events = PodEvents.NONE;
@@ -350,6 +377,7 @@ public final class Kubelet implements KubeletPods {
         }
         if (bundleContext != null) {
             bundleContext.removeBundleListener(uninstalls);
+            incompatible.stop();
         }
         providerTimers.shutdownNow();
         if (volumeTimers != null) {
@@ -437,6 +465,33 @@ public final class Kubelet implements KubeletPods {
     @Override
     public Optional<io.krustlet.api.ContainerUsage> usage(String namespace, String pod, String container) {
         return pods.usage(namespace, pod, container);
+    }
+
+    @Override
+    public List<io.krustlet.core.status.PodEvent> events(String namespace, String pod) {
+        return pods.find(namespace, pod).map(p -> eventLog.events(p.uid())).orElse(List.of());
+    }
+
+    // ---- KubeletNode ----
+
+    @Override
+    public NodeSnapshot node() {
+        return nodeView.node();
+    }
+
+    @Override
+    public List<ProviderSnapshot> providers() {
+        return nodeView.providers();
+    }
+
+    @Override
+    public String runtimeClassManifests() {
+        return nodeView.runtimeClassManifests();
+    }
+
+    @Override
+    public List<String> applyRuntimeClasses() {
+        return nodeView.applyRuntimeClasses();
     }
 
     @Override

@@ -89,6 +89,18 @@ final class PodTable {
                 restarts(s), age(s.startTime(), now));
     }
 
+    /** {@code -o wide}: the runtime the pod's containers run on, after the usual columns. */
+    static String wideRow(PodSnapshot pod, Instant now) {
+        return String.format("%-" + WIDE_BASE + "s %s", row(pod, now), pod.runtime());
+    }
+
+    static String wideHeader() {
+        return String.format("%-" + WIDE_BASE + "s %s", header(), "RUNTIME");
+    }
+
+    /** The width of the usual columns, AGE padded, before the wide ones. */
+    private static final int WIDE_BASE = 16 + 1 + 40 + 1 + 6 + 1 + 24 + 1 + 9 + 1 + 8;
+
     static String header() {
         return String.format("%-16s %-40s %-6s %-24s %-9s %s", "NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE");
     }

@@ -20,13 +20,21 @@ public class PodsCommand implements Action {
     @Option(name = "-n", aliases = "--namespace", description = "Only pods of this namespace")
     String namespace;
 
+    @Option(name = "-o", aliases = "--output", description = "wide: also the runtime and the pod's IP")
+    String output;
+
     @Override
     public Object execute() {
         Instant now = Instant.now();
-        System.out.println(PodTable.header());
+        boolean wide = "wide".equals(output);
+        if (output != null && !wide) {
+            throw new IllegalArgumentException("unable to match a printer suitable for the output format \"" + output
+                    + "\", allowed formats are: wide");
+        }
+        System.out.println(wide ? PodTable.wideHeader() : PodTable.header());
         for (PodSnapshot pod : kubelet.pods()) {
             if (namespace == null || namespace.equals(pod.namespace())) {
-                System.out.println(PodTable.row(pod, now));
+                System.out.println(wide ? PodTable.wideRow(pod, now) : PodTable.row(pod, now));
             }
         }
         return null;

@@ -13,14 +13,15 @@ import java.nio.file.Path;
  * the next collection), disk is the free space where pods, volumes, modules and logs live.
  * Thresholds are the kubelet's hard eviction defaults in spirit: under 5 % heap, under 10 % disk.
  */
-final class NodePressure {
+public final class NodePressure {
 
     private static final double MEMORY_AVAILABLE_MIN = 0.05;
     private static final double DISK_AVAILABLE_MIN = 0.10;
 
     private final Path dataDir;
 
-    NodePressure(Path dataDir) {
+    /** @param dataDir where pods, volumes, modules and logs live: the disk that matters */
+    public NodePressure(Path dataDir) {
         this.dataDir = dataDir;
     }
 
@@ -28,7 +29,8 @@ final class NodePressure {
         return new NodeStatusFactory.Pressure(memoryPressure(), diskPressure(), false);
     }
 
-    private static boolean memoryPressure() {
+    /** Whether less than 5 % of the heap is left after the last collections. */
+    public static boolean memoryPressure() {
         long max = Runtime.getRuntime().maxMemory();
         long usedAfterGc = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -39,7 +41,8 @@ final class NodePressure {
         return max > 0 && max != Long.MAX_VALUE && (max - usedAfterGc) < max * MEMORY_AVAILABLE_MIN;
     }
 
-    private boolean diskPressure() {
+    /** Whether less than 10 % of the data directory's disk is free. */
+    public boolean diskPressure() {
         try {
             var store = Files.getFileStore(dataDir);
             long total = store.getTotalSpace();

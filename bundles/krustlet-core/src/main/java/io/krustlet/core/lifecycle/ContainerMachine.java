@@ -27,6 +27,10 @@ final class ContainerMachine {
     /** How long ErrImagePull shows before ImagePullBackOff, as the kubelet's image back-off does. */
     static final Duration IMAGE_PULL_BACK_OFF_AFTER = Duration.ofSeconds(1);
 
+    /** A started container, as threads outside the queue see it (stats, provider counts). */
+    record Running(ContainerHandle handle, ContainerRuntime provider) {
+    }
+
     /** What the container machine needs of its pod. */
     interface PodSide {
         PodStage stage();
@@ -51,11 +55,11 @@ final class ContainerMachine {
     private final PodWorker.Services services;
     private final LifecycleEvents events;
     private final SerialQueue queue;
-    private final Map<String, ContainerHandle> running;
+    private final Map<String, Running> running;
     private final PodSide side;
 
     ContainerMachine(PodDefinition pod, RuntimeBinding runtime, PodWorker.Services services, LifecycleEvents events,
-            SerialQueue queue, Map<String, ContainerHandle> running, PodSide side) {
+            SerialQueue queue, Map<String, Running> running, PodSide side) {
         this.pod = pod;
         this.runtime = runtime;
         this.services = services;
@@ -138,7 +142,7 @@ final class ContainerMachine {
         run.everStarted = true;
         run.imageId = launch.imageId();
         run.shown = new ContainerState.Running(run.startedAt);
-        running.put(run.def.name(), launch.handle());
+        running.put(run.def.name(), new Running(launch.handle(), provider));
         LOG.info("Started container {} of pod {} (restart {})", run.def.name(), pod.key(), attempt);
         events.started(run.def.name());
         launch.handle().exit().whenComplete((exit, error) -> queue.post(() -> onExit(run, launch,
@@ -205,7 +209,7 @@ final class ContainerMachine {
             return;
         }
         String lastLine = launch.finish();
-        running.remove(run.def.name(), launch.handle());
+        running.computeIfPresent(run.def.name(), (name, r) -> r.handle() == launch.handle() ? null : r);
         run.launch = null;
         run.provider = null;
         var terminated = new ContainerState.Terminated(exit.exitCode(), exit.reason(), exit.message(),

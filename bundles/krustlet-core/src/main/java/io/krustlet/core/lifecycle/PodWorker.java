@@ -1,6 +1,5 @@
 package io.krustlet.core.lifecycle;
 
-import io.krustlet.api.ContainerHandle;
 import io.krustlet.api.ContainerRuntime;
 import io.krustlet.api.ContainerUsage;
 import io.krustlet.core.pod.PodDefinition;
@@ -49,8 +48,8 @@ public final class PodWorker {
     private final List<ContainerRun> appRuns = new ArrayList<>();
     private final Map<String, PodCondition> conditions = new HashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    /** The handles of running containers, by name: read from other threads (stats), so not queue state. */
-    private final Map<String, ContainerHandle> running = new ConcurrentHashMap<>();
+    /** The running containers, by name: read from other threads (stats, providers), so not queue state. */
+    private final Map<String, ContainerMachine.Running> running = new ConcurrentHashMap<>();
 
     private PodStage stage = PodStage.NEW;
     private Duration stopGrace = Duration.ZERO;
@@ -130,15 +129,20 @@ public final class PodWorker {
 
     /** What a running container of the pod uses now, if its provider measures it; any thread. */
     public Optional<ContainerUsage> usage(String container) {
-        var handle = running.get(container);
-        if (handle == null) {
+        var started = running.get(container);
+        if (started == null) {
             return Optional.empty();
         }
         try {
-            return handle.usage();
+            return started.handle().usage();
         } catch (RuntimeException | LinkageError e) {
             return Optional.empty(); // a provider that fails here must not break the stats endpoints
         }
+    }
+
+    /** How many of the pod's containers run on {@code provider} now; any thread. */
+    public int containersOn(ContainerRuntime provider) {
+        return (int) running.values().stream().filter(r -> r.provider() == provider).count();
     }
 
     /** Whether the worker has stopped all its containers for good. */

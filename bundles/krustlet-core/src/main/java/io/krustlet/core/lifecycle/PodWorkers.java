@@ -210,6 +210,18 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
                 .filter(p -> p.namespace().equals(namespace) && p.name().equals(name)).findFirst();
     }
 
+    /** How many containers of all pods run on {@code provider} now. */
+    public int containersOn(io.krustlet.api.ContainerRuntime provider) {
+        int count = 0;
+        for (PodWorker w : workers.values()) {
+            count += w.containersOn(provider);
+        }
+        for (PodWorker w : stopping.values()) {
+            count += w.containersOn(provider);
+        }
+        return count;
+    }
+
     public int size() {
         return workers.size();
     }

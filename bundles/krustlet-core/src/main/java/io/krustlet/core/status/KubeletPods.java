@@ -37,6 +37,16 @@ public interface KubeletPods {
         return Optional.empty();
     }
 
+    /**
+     * The recent Events of a pod (at most the last 50, repeats folded), oldest first, as the node
+     * recorded them; standalone pods have them too.
+     *
+     * @since 1.2
+     */
+    default List<PodEvent> events(String namespace, String pod) {
+        return List.of();
+    }
+
     void addListener(PodStatusListener listener);
 
     void removeListener(PodStatusListener listener);
