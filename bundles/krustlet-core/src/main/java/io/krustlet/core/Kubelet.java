@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krustlet.core.lifecycle.PodEvents;
 import io.krustlet.core.config.KubeletConfig;
 import io.krustlet.core.config.KubeletSettings;
+import io.krustlet.core.lifecycle.NetworkProber;
 import io.krustlet.core.lifecycle.PodWorker;
 import io.krustlet.core.lifecycle.PodWorkers;
 import io.krustlet.core.lifecycle.RuntimeContainerLauncher;
@@ -87,8 +88,7 @@ public final class Kubelet implements KubeletPods, KubeletNode {
                 t.setDaemon(true);
                 return t;
             });
-    private final RuntimeRegistry runtimes = new RuntimeRegistry(Kubelet::providerIdentity,
-            (delay, task) -> providerTimers.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS));
+    private final RuntimeRegistry runtimes = new RuntimeRegistry(Kubelet::providerIdentity, this::later);
     private volatile RuntimeClasses runtimeClasses;
     private BundleContext bundleContext;
     private final org.osgi.framework.BundleListener uninstalls = event -> {
@@ -105,6 +105,8 @@ public final class Kubelet implements KubeletPods, KubeletNode {
 
     private KubeletSettings settings;
     private ExecutorService launches;
+    /** Runs readiness and liveness checks (their HTTP clients and TCP connects). */
+    private ExecutorService probes;
     private SystemTimers timers;
     private ContainerLogs logs;
     private PodWorkers pods;
@@ -149,6 +151,15 @@ public final class Kubelet implements KubeletPods, KubeletNode {
 
     void unbindRuntime(ContainerRuntime runtime, Map<String, Object> properties) {
         runtimes.remove(runtime, properties);
+    }
+
+    /** Runs a registry timer; after deactivation (DS unbinds providers then) nothing is left to time. */
+    private void later(Duration delay, Runnable task) {
+        try {
+            providerTimers.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Provider timer after deactivation ignored");
+        }
     }
 
     /** The bundle behind a provider service, from the framework; unknown outside OSGi. */
@@ -203,7 +214,13 @@ public final class Kubelet implements KubeletPods, KubeletNode {
             events.record(pod, container, warning, reason, message);
         };
         var launcher = new RuntimeContainerLauncher(modules, volumes, logs, apiObjects, node, podEvents);
-        var services = new PodWorker.Services(timers, runtimes::find, launcher, launches, podEvents);
+        probes = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "krustlet-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        var services = new PodWorker.Services(timers, runtimes::find, launcher, launches, podEvents,
+                new NetworkProber(nodeIP, probes));
         pods = new PodWorkers((pod, prior, publisher) -> new PodWorker(pod, bindingOf(pod), prior, services,
                 publisher));
         pods.addListener(new PodPhaseLogger());
@@ -388,6 +405,9 @@ public final class Kubelet implements KubeletPods, KubeletNode {
         }
         if (launches != null) {
             launches.shutdownNow();
+        }
+        if (probes != null) {
+            probes.shutdownNow();
         }
     }
 

@@ -156,6 +156,7 @@ final class ContainerMachine {
             launch.handle().stop(pod.terminationGracePeriod());
         } else {
             run.moveTo(RunState.RUNNING);
+            startProbes(run, launch);
         }
         side.publish();
     }
@@ -208,6 +209,7 @@ final class ContainerMachine {
         if (run.launch != launch) {
             return;
         }
+        run.stopProbes();
         String lastLine = launch.finish();
         running.computeIfPresent(run.def.name(), (name, r) -> r.handle() == launch.handle() ? null : r);
         run.launch = null;
@@ -312,6 +314,7 @@ final class ContainerMachine {
         LOG.info("Stopping container {} of pod {}: its runtime provider {} is leaving", run.def.name(), pod.key(),
                 provider.identity());
         events.killingForProvider(run.def.name(), provider.identity().toString());
+        run.stopProbes();
         run.moveTo(RunState.PREEMPTING);
         run.launch.handle().stop(pod.terminationGracePeriod());
     }
@@ -351,12 +354,58 @@ final class ContainerMachine {
         switch (run.state()) {
             case RUNNING, PREEMPTING -> {
                 events.killing(run.def.name());
+                run.stopProbes();
                 run.moveTo(RunState.KILLING);
                 run.launch.handle().stop(gracePeriod);
             }
             case LAUNCHING -> run.launching.cancel();
             case WAITING_TURN, AWAITING_RUNTIME, BACK_OFF -> run.moveTo(RunState.HALTED);
             default -> { }
+        }
+    }
+
+    // ---- probes (pkg/kubelet/prober) ----
+
+    private void startProbes(ContainerRun run, ContainerLauncher.Launch launch) {
+        run.readiness = run.def.readinessProbe() == null ? null
+                : new ProbeState(ProbeState.Kind.READINESS, run.def.readinessProbe());
+        run.liveness = run.def.livenessProbe() == null ? null
+                : new ProbeState(ProbeState.Kind.LIVENESS, run.def.livenessProbe());
+        for (ProbeState probe : new ProbeState[] {run.readiness, run.liveness}) {
+            if (probe != null) {
+                probe.timer = services.timers().schedule(probe.probe.initialDelay(),
+                        () -> queue.post(() -> check(run, launch, probe)));
+            }
+        }
+    }
+
+    /** One check; the next one is due a period after this one started. */
+    private void check(ContainerRun run, ContainerLauncher.Launch launch, ProbeState probe) {
+        if (probe.stopped || run.launch != launch || !run.is(RunState.RUNNING)) {
+            return;
+        }
+        probe.timer = services.timers().schedule(probe.probe.period(), () -> queue.post(() -> check(run, launch, probe)));
+        services.prober().probe(probe.probe, run.def).whenComplete((result, error) -> queue.post(() -> probed(run,
+                launch, probe, result != null ? result : new Prober.Result(false, String.valueOf(error)))));
+    }
+
+    private void probed(ContainerRun run, ContainerLauncher.Launch launch, ProbeState probe, Prober.Result result) {
+        if (probe.stopped || run.launch != launch || !run.is(RunState.RUNNING)) {
+            return;
+        }
+        if (!result.success()) {
+            events.unhealthy(run.def.name(), probe.kind.label, result.message());
+        }
+        boolean changed = probe.record(result.success());
+        if (probe.kind == ProbeState.Kind.LIVENESS && !probe.passing()) {
+            LOG.info("Container {} of pod {} failed its liveness probe ({}); restarting it", run.def.name(), pod.key(),
+                    result.message());
+            events.killingForLiveness(run.def.name());
+            run.stopProbes();
+            run.launch.handle().stop(pod.terminationGracePeriod());
+        } else if (changed) {
+            LOG.info("Container {} of pod {} is {}", run.def.name(), pod.key(), probe.passing() ? "ready" : "not ready");
+            side.publish();
         }
     }
 }

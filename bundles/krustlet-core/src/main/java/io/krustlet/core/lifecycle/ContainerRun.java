@@ -36,6 +36,9 @@ final class ContainerRun {
     String launchHandler;
     /** The provider that left while this container ran on it, until its successor or its end is known. */
     Provider leftBy;
+    /** The probes of the current run, or null. */
+    ProbeState readiness;
+    ProbeState liveness;
     /** The retry timer in {@link RunState#BACK_OFF}. */
     Timers.Cancellable retry;
     /** The switch from ErrImagePull to ImagePullBackOff, after a failed pull. */
@@ -96,8 +99,20 @@ final class ContainerRun {
         everStarted = restartCount > 0 || lastState != null || !(shown instanceof ContainerState.Waiting);
     }
 
+    /** Stops the probes of the current run. */
+    void stopProbes() {
+        if (readiness != null) {
+            readiness.stop();
+        }
+        if (liveness != null) {
+            liveness.stop();
+        }
+    }
+
+    /** Running, and its readiness probe (if it has one) passes: the kubelet's {@code ready}. */
     ContainerStatus status() {
         boolean running = shown instanceof ContainerState.Running;
-        return new ContainerStatus(def.name(), def.image(), imageId, shown, lastState, restartCount, running, running);
+        boolean ready = running && (def.readinessProbe() == null || readiness != null && readiness.passing());
+        return new ContainerStatus(def.name(), def.image(), imageId, shown, lastState, restartCount, ready, running);
     }
 }

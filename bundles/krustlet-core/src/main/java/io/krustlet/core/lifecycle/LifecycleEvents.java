@@ -61,6 +61,16 @@ final class LifecycleEvents {
                 + "\"");
     }
 
+    /** A failed probe check (pkg/kubelet/prober: ContainerUnhealthy). */
+    void unhealthy(String container, String probe, String message) {
+        events.warning(pod, container, Reasons.UNHEALTHY, probe + " probe failed: " + message);
+    }
+
+    void killingForLiveness(String container) {
+        events.normal(pod, container, Reasons.KILLING, "Container " + container
+                + " failed liveness probe, will be restarted");
+    }
+
     void backOff(String container) {
         events.warning(pod, container, Reasons.BACK_OFF, "Back-off restarting failed container " + container
                 + " in pod " + podRef());

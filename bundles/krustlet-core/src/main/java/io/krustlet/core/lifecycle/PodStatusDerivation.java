@@ -61,8 +61,8 @@ final class PodStatusDerivation {
         PodPhase phase = phase(input);
         boolean initialized = input.init().stream().allMatch(r -> r.status().state() instanceof ContainerState.Terminated t
                 && t.exitCode() == 0);
-        boolean ready = phase == PodPhase.Running
-                && input.apps().stream().allMatch(r -> r.status().state() instanceof ContainerState.Running);
+        // ready: running and passing their readiness probes (ContainerStatus.ready), all of them
+        boolean ready = phase == PodPhase.Running && input.apps().stream().allMatch(r -> r.status().ready());
         String notReady = phase == PodPhase.Succeeded ? Reasons.POD_COMPLETED : Reasons.CONTAINERS_NOT_READY;
         List<PodCondition> conditions = List.of(
                 condition(previous, PodCondition.POD_SCHEDULED, true, null, now),

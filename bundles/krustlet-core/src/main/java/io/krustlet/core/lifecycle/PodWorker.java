@@ -73,9 +73,16 @@ public final class PodWorker {
      *
      * @param launchExecutor where launches run: they may pull an image, so never on the worker's
      *     queue; their outcome is posted back to it
+     * @param prober runs the containers' readiness and liveness checks
      */
     public record Services(Timers timers, ProviderLookup runtimes, ContainerLauncher launcher,
-            Executor launchExecutor, PodEvents events) {
+            Executor launchExecutor, PodEvents events, Prober prober) {
+
+        /** Services without probes. */
+        public Services(Timers timers, ProviderLookup runtimes, ContainerLauncher launcher, Executor launchExecutor,
+                PodEvents events) {
+            this(timers, runtimes, launcher, launchExecutor, events, Prober.NONE);
+        }
     }
 
     public PodWorker(PodDefinition pod, String runtimeName, Timers timers, ProviderLookup runtimes,

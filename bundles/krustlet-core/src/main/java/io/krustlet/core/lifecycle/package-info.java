@@ -68,6 +68,15 @@
  * init container runs again until it succeeds, unless the policy is Never. Back-off is the
  * kubelet's (10 s doubling to 5 min, reset after 10 min of good running).
  *
+ * <h2>Probes</h2>
+ * A RUNNING container's readiness and liveness probes ({@code httpGet}, {@code tcpSocket} against
+ * the pod's IP) start after initialDelaySeconds and run every periodSeconds on the prober's threads;
+ * each result comes back through the queue. Readiness: the container is {@code ready} (and the pod
+ * Ready when all are) after successThreshold passes, not ready after failureThreshold failures;
+ * without a readiness probe a running container is ready. Liveness: after failureThreshold failures
+ * the container is stopped with the pod's grace period (Events Unhealthy, Killing) and its exit
+ * goes through the restart rule like any other. Probes stop when the run leaves RUNNING.
+ *
  * <h2>Deletion order</h2>
  * A stop first cancels what has not started (timers, launches: a launch's thread is interrupted,
  * which ends a hanging pull or API call at once), sends every running container its stop with the

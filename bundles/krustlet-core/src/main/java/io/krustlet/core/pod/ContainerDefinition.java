@@ -20,6 +20,8 @@ import java.util.Map;
  * @param envFrom spec envFrom, in declaration order
  * @param resources resources.limits and requests as quantities, for the downward API
  * @param ports spec ports, in order
+ * @param readinessProbe spec readinessProbe, or null
+ * @param livenessProbe spec livenessProbe, or null
  */
 public record ContainerDefinition(
         String name,
@@ -33,7 +35,9 @@ public record ContainerDefinition(
         ResourceLimits limits,
         List<EnvFromSpec> envFrom,
         ContainerResources resources,
-        List<io.krustlet.api.ContainerPort> ports) {
+        List<io.krustlet.api.ContainerPort> ports,
+        ProbeDefinition readinessProbe,
+        ProbeDefinition livenessProbe) {
 
     public ContainerDefinition {
         command = List.copyOf(command);
@@ -44,12 +48,21 @@ public record ContainerDefinition(
         ports = ports == null ? List.of() : List.copyOf(ports);
     }
 
-    /** A container without ports. */
+    /** A container without ports or probes. */
     public ContainerDefinition(String name, String image, String imagePullPolicy, List<String> command,
             List<String> args, List<EnvVarSpec> env, String workingDir, List<VolumeMount> mounts,
             ResourceLimits limits, List<EnvFromSpec> envFrom, ContainerResources resources) {
         this(name, image, imagePullPolicy, command, args, env, workingDir, mounts, limits, envFrom, resources,
-                List.of());
+                List.of(), null, null);
+    }
+
+    /** The port a probe names: a number, or the name of one of this container's ports. */
+    public java.util.OptionalInt port(String numberOrName) {
+        if (numberOrName.chars().allMatch(Character::isDigit) && !numberOrName.isEmpty()) {
+            return java.util.OptionalInt.of(Integer.parseInt(numberOrName));
+        }
+        return ports.stream().filter(p -> p.name().equals(numberOrName))
+                .mapToInt(io.krustlet.api.ContainerPort::containerPort).findFirst();
     }
 
     /**
@@ -60,7 +73,7 @@ public record ContainerDefinition(
             List<String> args, Map<String, String> env, String workingDir, List<VolumeMount> mounts,
             ResourceLimits limits) {
         this(name, image, imagePullPolicy, command, args, literals(env), workingDir, mounts, limits, List.of(),
-                ContainerResources.NONE, List.of());
+                ContainerResources.NONE, List.of(), null, null);
     }
 
     private static List<EnvVarSpec> literals(Map<String, String> env) {

@@ -400,7 +400,79 @@ public final class PodTranslator {
         }
         return new ContainerDefinition(c.getName(), c.getImage().trim(), pullPolicy, nullToEmpty(c.getCommand()),
                 nullToEmpty(c.getArgs()), env(c, field, isStatic), blankToNull(c.getWorkingDir()), mounts,
-                limits(c, field), envFrom(c, field, isStatic), resources(c, field), ports(c, field));
+                limits(c, field), envFrom(c, field, isStatic), resources(c, field), ports(c, field),
+                probe(c.getReadinessProbe(), field + ".readinessProbe", false),
+                probe(c.getLivenessProbe(), field + ".livenessProbe", true));
+    }
+
+    /** A probe, validated as the API server does (pkg/apis/core/validation validateProbe). */
+    private static ProbeDefinition probe(io.fabric8.kubernetes.api.model.Probe p, String field, boolean liveness)
+            throws InvalidPodException {
+        if (p == null) {
+            return null;
+        }
+        List<ProbeDefinition.Action> actions = new ArrayList<>();
+        if (p.getHttpGet() != null) {
+            var h = p.getHttpGet();
+            Map<String, String> headers = new LinkedHashMap<>();
+            if (h.getHttpHeaders() != null) {
+                h.getHttpHeaders().forEach(header -> headers.put(header.getName(), header.getValue()));
+            }
+            String scheme = h.getScheme() == null ? "HTTP" : h.getScheme();
+            if (!scheme.equals("HTTP") && !scheme.equals("HTTPS")) {
+                throw new InvalidPodException(field + ".httpGet.scheme: Unsupported value: \"" + scheme
+                        + "\": supported values: \"HTTP\", \"HTTPS\"");
+            }
+            actions.add(new ProbeDefinition.HttpGet(scheme, blankToNull(h.getHost()), port(h.getPort(), field + ".httpGet.port"),
+                    h.getPath() == null || h.getPath().isEmpty() ? "/" : h.getPath(), headers));
+        }
+        if (p.getTcpSocket() != null) {
+            actions.add(new ProbeDefinition.TcpSocket(blankToNull(p.getTcpSocket().getHost()),
+                    port(p.getTcpSocket().getPort(), field + ".tcpSocket.port")));
+        }
+        if (p.getExec() != null) {
+            actions.add(new ProbeDefinition.Exec(nullToEmpty(p.getExec().getCommand())));
+        }
+        if (p.getGrpc() != null) {
+            throw new InvalidPodException(field + ".grpc: Unsupported value: gRPC probes are not supported on this node");
+        }
+        if (actions.size() != 1) {
+            throw new InvalidPodException(field + ": " + (actions.isEmpty() ? "Required value: must specify a handler type"
+                    : "Forbidden: may not specify more than 1 handler type"));
+        }
+        int success = positive(p.getSuccessThreshold(), 1, field + ".successThreshold");
+        if (liveness && success != 1) {
+            throw new InvalidPodException(field + ".successThreshold: Invalid value: " + success + ": must be 1");
+        }
+        return new ProbeDefinition(actions.get(0),
+                java.time.Duration.ofSeconds(p.getInitialDelaySeconds() == null ? 0 : Math.max(0, p.getInitialDelaySeconds())),
+                java.time.Duration.ofSeconds(positive(p.getPeriodSeconds(), 10, field + ".periodSeconds")),
+                java.time.Duration.ofSeconds(positive(p.getTimeoutSeconds(), 1, field + ".timeoutSeconds")),
+                success, positive(p.getFailureThreshold(), 3, field + ".failureThreshold"));
+    }
+
+    private static String port(io.fabric8.kubernetes.api.model.IntOrString port, String field) throws InvalidPodException {
+        if (port == null || (port.getIntVal() == null && (port.getStrVal() == null || port.getStrVal().isEmpty()))) {
+            throw new InvalidPodException(field + ": Required value");
+        }
+        if (port.getIntVal() != null) {
+            if (port.getIntVal() < 1 || port.getIntVal() > 65535) {
+                throw new InvalidPodException(field + ": Invalid value: " + port.getIntVal()
+                        + ": must be between 1 and 65535, inclusive");
+            }
+            return String.valueOf(port.getIntVal());
+        }
+        return port.getStrVal();
+    }
+
+    private static int positive(Integer value, int defaultValue, String field) throws InvalidPodException {
+        if (value == null || value == 0) {
+            return defaultValue;
+        }
+        if (value < 0) {
+            throw new InvalidPodException(field + ": Invalid value: " + value + ": must be greater than or equal to 0");
+        }
+        return value;
     }
 
     /** spec ports, validated as the API server does (pkg/apis/core/validation validateContainerPorts). */

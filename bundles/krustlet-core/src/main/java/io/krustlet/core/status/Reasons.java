@@ -81,6 +81,8 @@ public final class Reasons {
     public static final String PULLING = "Pulling";
     public static final String PULLED = "Pulled";
     public static final String FAILED_MOUNT = "FailedMount";
+    /** A failed readiness or liveness check. */
+    public static final String UNHEALTHY = "Unhealthy";
     /** Krustlet's: the runtime provider of a pod's containers was replaced by a new revision. */
     public static final String PROVIDER_UPGRADED = "ProviderUpgraded";
     /** Krustlet's: the runtime provider came back at the same version (bundle restart or refresh). */

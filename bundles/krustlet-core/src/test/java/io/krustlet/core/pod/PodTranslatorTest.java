@@ -24,6 +24,48 @@ class PodTranslatorTest {
     }
 
     @Test
+    void translatesProbesWithTheApiDefaultsAndRejectsBadOnes() throws Exception {
+        PodDefinition pod = translate("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: ns}
+                spec:
+                  containers:
+                  - name: web
+                    image: fs/a.wasm
+                    ports: [{name: http, containerPort: 8080}]
+                    readinessProbe:
+                      httpGet: {path: /ready, port: http}
+                      initialDelaySeconds: 2
+                    livenessProbe:
+                      tcpSocket: {port: 8080}
+                      periodSeconds: 5
+                      failureThreshold: 1
+                """);
+        ContainerDefinition web = pod.containers().get(0);
+        assertThat(web.readinessProbe()).isEqualTo(new ProbeDefinition(new ProbeDefinition.HttpGet("HTTP", null, "http",
+                "/ready", Map.of()), java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(1), 1, 3));
+        assertThat(web.livenessProbe().action()).isEqualTo(new ProbeDefinition.TcpSocket(null, "8080"));
+        assertThat(web.livenessProbe().period()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(web.port("http")).hasValue(8080);
+        String bad = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: ns}
+                spec:
+                  containers:
+                  - name: web
+                    image: fs/a.wasm
+                    livenessProbe: %s
+                """;
+        assertThatThrownBy(() -> translate(bad.formatted("{tcpSocket: {port: 80}, successThreshold: 2}")))
+                .hasMessage("spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1");
+        assertThatThrownBy(() -> translate(bad.formatted("{periodSeconds: 3}")))
+                .hasMessage("spec.containers[0].livenessProbe: Required value: must specify a handler type");
+    }
+
+    @Test
     void translatesContainerPortsAndRejectsBadOnes() throws Exception {
         PodDefinition pod = translate("""
                 apiVersion: v1
