@@ -534,7 +534,8 @@ int main(int argc, char **argv) {
                     printf("%s\n", line);
                     fflush(stdout);
                 }
-                FILE *f = fopen("/scratch/swap/written", "w"); /* writes through the same path */
+                char target[256]; snprintf(target, sizeof target, "%.*s/written", (int)(strrchr(path, 0x2f) - path), path);
+                FILE *f = fopen(target, "w"); /* writes next to PATH, through the same directories */
                 if (f) fclose(f);
             }
             continue;
