@@ -27,6 +27,34 @@ public final class TestModules {
         return file("testmod.wasm");
     }
 
+    /** WASI preview1 conformance and sandbox cases (see wasitest.c). */
+    public static Path wasitest() {
+        return file("wasitest.wasm");
+    }
+
+    /** An outbound HTTP client on wasi_experimental_http (see httpclient.c). */
+    public static Path httpclient() {
+        return file("httpclient.wasm");
+    }
+
+    /** Start-section modules (see startsection.wat): exit 7, trap, or print before _start. */
+    public static Path startExit() {
+        return file("start_exit.wasm");
+    }
+
+    public static Path startTrap() {
+        return file("start_trap.wasm");
+    }
+
+    public static Path startThenMain() {
+        return file("start_then_main.wasm");
+    }
+
+    /** The SQLite shell, built from SQLite's own amalgamation for wasm32-wasi. */
+    public static Path sqlite() {
+        return file("sqlite3.wasm");
+    }
+
     public static byte[] bytes(String name) {
         try {
             return Files.readAllBytes(file(name));
@@ -43,7 +71,7 @@ public final class TestModules {
         try (InputStream in = TestModules.class.getResourceAsStream("/wasm/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("wasm/" + name + " was not built"
-                        + (name.equals("testmod.wasm") ? ": install clang lld wasi-libc libclang-rt-14-dev-wasm32"
+                        + (!name.equals("hello.wasm") && !name.startsWith("start_") ? ": install clang lld wasi-libc libclang-rt-14-dev-wasm32"
                         + " ('just deps') and rebuild testmodules" : ""));
             }
             Path dir = Files.createTempDirectory("krustlet-testmodules");

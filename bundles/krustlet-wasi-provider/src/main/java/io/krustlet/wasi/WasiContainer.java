@@ -10,6 +10,9 @@ import io.krustlet.wasm.CompiledModule;
 import io.krustlet.wasm.DetachableOutputStream;
 import io.krustlet.wasm.ExitMapper;
 import io.krustlet.wasm.WasiInstance;
+import io.krustlet.wasm.http.HttpPolicy;
+import java.net.http.HttpClient;
+import java.util.function.Supplier;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +40,8 @@ final class WasiContainer implements ContainerHandle {
      * period (a force delete) still lets an interrupted module unwind, which takes milliseconds.
      */
     static final Duration MIN_STOP_WAIT = Duration.ofMillis(500);
+    /** The kubelet's reason for a container whose configuration (here: its pod's annotations) is wrong. */
+    static final String CREATE_CONTAINER_CONFIG_ERROR = "CreateContainerConfigError";
 
     private final ContainerSpec spec;
     private final DetachableOutputStream stdout;
@@ -65,11 +70,17 @@ final class WasiContainer implements ContainerHandle {
      * runs yet; {@link #launch()} starts it, {@link #discard()} drops it.
      */
     static WasiContainer prepare(ContainerSpec spec, ContainerOutput output, CompiledModule module,
-            ScheduledExecutorService timer, Clock clock) throws ContainerStartException {
+            ScheduledExecutorService timer, Clock clock, Supplier<HttpClient> httpClient) throws ContainerStartException {
+        HttpPolicy http;
+        try {
+            http = HttpPolicy.fromAnnotations(spec.annotations(), httpClient);
+        } catch (IllegalArgumentException e) {
+            throw new ContainerStartException(CREATE_CONTAINER_CONFIG_ERROR, e.getMessage());
+        }
         var stdout = new DetachableOutputStream(output.stdout());
         var stderr = new DetachableOutputStream(output.stderr());
         var config = new WasiInstance.Config(spec.module().image(), spec.argv(), spec.env(), spec.mounts(),
-                spec.limits().memoryBytes(), null, stdout, stderr);
+                spec.limits().memoryBytes(), null, stdout, stderr, http);
         WasiInstance instance = WasiInstance.prepare(module, config, clock);
         return new WasiContainer(spec, stdout, stderr, instance, timer, clock);
     }

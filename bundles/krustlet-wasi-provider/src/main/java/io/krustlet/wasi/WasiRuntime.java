@@ -9,6 +9,8 @@ import io.krustlet.api.RuntimeInfo;
 import io.krustlet.wasm.CompiledModule;
 import io.krustlet.wasm.Engine;
 import io.krustlet.wasm.ModuleCache;
+import io.krustlet.wasm.http.ExperimentalHttp;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +63,7 @@ public final class WasiRuntime implements ContainerRuntime {
         return t;
     });
     private boolean closed; // guarded by running
+    private HttpClient httpClient; // guarded by this; made on the first allowed outbound request
 
     @Activate
     public WasiRuntime(WasiConfig config) {
@@ -90,7 +93,7 @@ public final class WasiRuntime implements ContainerRuntime {
         CompiledModule module = modules.get(spec.module());
         // instantiated outside the lock (it allocates the module's memory), launched and
         // registered under it, so deactivation either sees this container or refuses it
-        WasiContainer container = WasiContainer.prepare(spec, output, module, timer, clock);
+        WasiContainer container = WasiContainer.prepare(spec, output, module, timer, clock, this::httpClient);
         synchronized (running) {
             if (closed) {
                 container.discard();
@@ -101,6 +104,14 @@ public final class WasiRuntime implements ContainerRuntime {
         }
         container.exit().whenComplete((exit, error) -> running.remove(container));
         return container;
+    }
+
+    /** The one HTTP client this provider's modules share for {@code wasi_experimental_http}. */
+    private synchronized HttpClient httpClient() {
+        if (httpClient == null) {
+            httpClient = ExperimentalHttp.newClient();
+        }
+        return httpClient;
     }
 
     private void requireOpen() throws ContainerStartException {

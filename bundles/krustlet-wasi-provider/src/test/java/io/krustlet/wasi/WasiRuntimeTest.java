@@ -332,6 +332,10 @@ class WasiRuntimeTest {
         assertThat(Files.readString(volume.resolve("key"))).isEqualTo("value");
     }
 
+    /**
+     * Symlinks leading out of a mount are escape attempts, refused with EPERM as wasmtime does
+     * (cap-std); the links themselves are still listed, as readdir lists them on Linux.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"compiler", "interpreter"})
     void symlinksDoNotLeadOutOfAReadOnlyMount(String engine) throws Exception {
@@ -345,13 +349,14 @@ class WasiRuntimeTest {
             Run run = run(runtime, TestModules.testmod(), List.of("read", path), Map.of(),
                     List.of(new Mount("/cfg", volume, true)), ResourceLimits.NONE);
             assertThat(run.await().exitCode()).as(path).isEqualTo(1);
-            assertThat(run.err()).isEqualTo("testmod: cannot open " + path + ": No such file or directory\n");
+            assertThat(run.err()).isEqualTo("testmod: cannot open " + path + ": Operation not permitted\n");
+            assertThat(run.out()).isEmpty();
         }
         Run ls = run(runtime, TestModules.testmod(), List.of("ls", "/cfg"), Map.of(),
                 List.of(new Mount("/cfg", volume, true)), ResourceLimits.NONE);
         assertThat(ls.await().exitCode()).as(ls.err()).isZero();
-        assertThat(ls.out()).as("links out of the mount are dangling").isEqualTo(
-                "..2024_01_01_00_00_00.000000001\n..data\nkey\nnested\n");
+        assertThat(ls.out()).isEqualTo(
+                "..2024_01_01_00_00_00.000000001\n..data\nabsolute\nkey\nnested\nrelative\nup\n");
     }
 
     @Test

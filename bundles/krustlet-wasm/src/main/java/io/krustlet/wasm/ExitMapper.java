@@ -2,6 +2,7 @@ package io.krustlet.wasm;
 
 import com.dylibso.chicory.runtime.ExecutionCompletedException;
 import com.dylibso.chicory.wasi.WasiExitException;
+import io.krustlet.wasm.wasi.WasiSignalException;
 import io.krustlet.api.ContainerExit;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,9 @@ public final class ExitMapper {
         Throwable cause = unwrap(failure);
         if (cause instanceof WasiExitException exit) {
             return ContainerExit.of(exit.exitCode(), "", at);
+        }
+        if (cause instanceof WasiSignalException signal) {
+            return new ContainerExit(signal.exitCode(), ContainerExit.ERROR, signal.getMessage(), at);
         }
         if (cause instanceof ExecutionCompletedException) {
             return completed(at); // proc_exit(0) when Chicory is told not to throw on exit 0
@@ -86,7 +90,8 @@ public final class ExitMapper {
     private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
-            if (t instanceof WasiExitException || t instanceof ExecutionCompletedException) {
+            if (t instanceof WasiExitException || t instanceof ExecutionCompletedException
+                    || t instanceof WasiSignalException) {
                 return t;
             }
         }

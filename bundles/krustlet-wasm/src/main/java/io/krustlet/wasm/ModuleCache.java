@@ -123,9 +123,10 @@ public final class ModuleCache {
             throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR,
                     "cannot read module " + ref.file() + " of image " + ref.image() + ": " + e.getMessage(), e);
         }
+        StartSection start = StartSection.split(bytes);
         WasmModule module;
         try {
-            module = Parser.parse(bytes);
+            module = Parser.parse(start.bytes());
         } catch (RuntimeException e) {
             // ChicoryException for malformed modules, but truncated bytes also surface as
             // buffer or index exceptions from the parser
@@ -133,13 +134,41 @@ public final class ModuleCache {
                     "image " + ref.image() + " is not a valid WebAssembly module: " + e.getMessage(), e);
         }
         requireStartExport(ref, module);
+        requireValidStart(ref, module, start.function());
         MemoryLimits memory = declaredMemory(module);
         Function<Instance, Machine> factory = engine == Engine.COMPILER ? compile(ref, module) : null;
         LOG.info("Loaded module {} ({}, {} bytes, {}) in {} ms", ref.image(), ref.digest(), bytes.length,
                 factory == null ? "interpreted" : "compiled", (System.nanoTime() - started) / 1_000_000);
         return new CompiledModule(ref.digest(), module, factory,
                 memory == null ? 0 : memory.initialPages(),
-                memory == null ? 0 : memory.maximumPages());
+                memory == null ? 0 : memory.maximumPages(), start.function());
+    }
+
+    /** The start function must exist and take and return nothing (core spec 3.4.10), as the parser would check. */
+    private static void requireValidStart(ModuleRef ref, WasmModule module, int function) throws ContainerStartException {
+        if (function < 0) {
+            return;
+        }
+        var imports = module.importSection();
+        int importedFunctions = 0;
+        int typeIndex = -1;
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i) instanceof com.dylibso.chicory.wasm.types.FunctionImport fi) {
+                if (importedFunctions++ == function) {
+                    typeIndex = fi.typeIndex();
+                }
+            }
+        }
+        int local = function - importedFunctions;
+        if (typeIndex < 0 && local >= 0 && local < module.functionSection().functionCount()) {
+            typeIndex = module.functionSection().getFunctionType(local);
+        }
+        var type = typeIndex < 0 ? null : module.typeSection().getType(typeIndex);
+        if (type == null || !type.params().isEmpty() || !type.returns().isEmpty()) {
+            throw new ContainerStartException(ContainerStartException.INVALID_MODULE, "image " + ref.image()
+                    + " is not a valid WebAssembly module: its start function " + function
+                    + " does not exist or takes or returns values");
+        }
     }
 
     private static void requireStartExport(ModuleRef ref, WasmModule module) throws ContainerStartException {

@@ -3,13 +3,15 @@ package io.krustlet.wasm;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.wasi.WasiOptions;
-import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.krustlet.api.ContainerExit;
 import io.krustlet.api.ContainerStartException;
 import io.krustlet.api.Mount;
+import io.krustlet.wasm.http.ExperimentalHttp;
+import io.krustlet.wasm.http.HttpPolicy;
+import io.krustlet.wasm.wasi.Preview1;
+import io.krustlet.wasm.wasi.Sleeper;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -46,28 +48,42 @@ public final class WasiInstance {
      * @param stdin the module's standard input, or null for an empty one
      * @param stdout where the module's standard output goes
      * @param stderr where the module's standard error goes
+     * @param http which outbound HTTP requests the module may make through
+     *     {@code wasi_experimental_http} ({@link HttpPolicy#NONE}: none)
      */
     public record Config(String image, List<String> argv, Map<String, String> env, List<Mount> mounts,
-            long memoryLimitBytes, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+            long memoryLimitBytes, InputStream stdin, OutputStream stdout, OutputStream stderr, HttpPolicy http) {
         public Config {
             argv = List.copyOf(argv);
             env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
             mounts = List.copyOf(mounts);
+            http = http == null ? HttpPolicy.NONE : http;
+        }
+
+        /** A module that may make no outbound HTTP requests. */
+        public Config(String image, List<String> argv, Map<String, String> env, List<Mount> mounts,
+                long memoryLimitBytes, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+            this(image, argv, env, mounts, memoryLimitBytes, stdin, stdout, stderr, HttpPolicy.NONE);
         }
     }
 
     private final Config config;
-    private final WasiPreview1 wasi;
+    private final Preview1 wasi;
+    private final ExperimentalHttp http;
     private final Instance instance;
     private final LimitedMemory memory;
     private final Clock clock;
+    private final int startFunction;
 
-    private WasiInstance(Config config, WasiPreview1 wasi, Instance instance, LimitedMemory memory, Clock clock) {
+    private WasiInstance(Config config, Preview1 wasi, ExperimentalHttp http, Instance instance, LimitedMemory memory,
+            Clock clock, int startFunction) {
         this.config = config;
         this.wasi = wasi;
+        this.http = http;
         this.instance = instance;
         this.memory = memory;
         this.clock = clock;
+        this.startFunction = startFunction;
     }
 
     /**
@@ -81,31 +97,16 @@ public final class WasiInstance {
      */
     public static WasiInstance prepare(CompiledModule module, Config config, Clock clock)
             throws ContainerStartException {
-        WasiOptions.Builder options = WasiOptions.builder()
-                .withArguments(config.argv())
-                .withStdout(config.stdout())
-                .withStderr(config.stderr())
-                .withClock(clock);
-        // never the node's own stdin (Chicory's default): a module without input reads end-of-file
-        options.withStdin(config.stdin() != null ? config.stdin() : InputStream.nullInputStream());
-        config.env().forEach(options::withEnvironment);
-        ReadOnlyView readOnly = null; // Chicory has no read-only preopen: a read-only mount is a read-only view
-        for (Mount mount : config.mounts()) {
-            Path directory = mount.hostPath();
-            if (mount.readOnly()) {
-                readOnly = readOnly != null ? readOnly : new ReadOnlyView();
-                directory = readOnly.of(directory);
-            }
-            options.withDirectory(mount.guestPath(), directory);
-        }
-        WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build();
-        HostFunction[] functions = wasi.toHostFunctions();
-        if (readOnly != null) {
-            functions = readOnly.reportingRefusals(functions);
-        }
+        // never the node's own stdin: a module without input reads end-of-file
+        InputStream stdin = config.stdin() != null ? config.stdin() : InputStream.nullInputStream();
+        Preview1 wasi = new Preview1(new Preview1.Options(config.argv(), config.env(), stdin, config.stdout(),
+                config.stderr(), config.mounts(), clock, Sleeper.THREAD));
+        ExperimentalHttp http = new ExperimentalHttp(config.http());
+        ImportValues imports = ImportValues.builder().addFunction(wasi.toHostFunctions())
+                .addFunction(http.toHostFunctions()).build();
         try {
             Instance.Builder builder = Instance.builder(module.module())
-                    .withImportValues(ImportValues.builder().addFunction(functions).build())
+                    .withImportValues(imports)
                     .withStart(false);
             if (module.machineFactory() != null) {
                 builder.withMachineFactory(module.machineFactory());
@@ -121,7 +122,7 @@ public final class WasiInstance {
                 });
             }
             Instance instance = builder.build();
-            return new WasiInstance(config, wasi, instance, limited.get(), clock);
+            return new WasiInstance(config, wasi, http, instance, limited.get(), clock, module.startFunction());
         } catch (ContainerStartException e) {
             wasi.close();
             throw e;
@@ -153,8 +154,10 @@ public final class WasiInstance {
     }
 
     /**
-     * Runs {@code _start} on the calling thread until it returns, the module exits, traps, or an
-     * interrupt of this thread stops it; then closes the module's files. Never throws.
+     * Runs the program on the calling thread: the module's start function (its wasm start
+     * section) if it has one, then {@code _start}, until it returns, the module exits, traps, or
+     * an interrupt of this thread stops it; then closes the module's files. An exit or a trap in
+     * the start function ends the run like one in {@code _start}. Never throws.
      *
      * @param stopRequested whether the caller asked the module to stop: then an interrupted run
      *     is reported as killed (137), not as a trap
@@ -163,6 +166,9 @@ public final class WasiInstance {
     public ContainerExit run(BooleanSupplier stopRequested) {
         ContainerExit result;
         try {
+            if (startFunction >= 0) {
+                instance.getMachine().call(startFunction, new long[0]);
+            }
             instance.export("_start").apply();
             result = ExitMapper.completed(clock.instant());
         } catch (Throwable t) {
@@ -188,8 +194,9 @@ public final class WasiInstance {
         }
     }
 
-    /** Closes the module's files; harmless when already closed. */
+    /** Closes the module's files and outbound HTTP responses; harmless when already closed. */
     public void close() {
+        http.close();
         try {
             wasi.close();
         } catch (RuntimeException e) {
