@@ -84,6 +84,8 @@ class PullCancellationTest {
         Caller first = pull(image);
         await().atMost(Duration.ofSeconds(10)).until(() -> registry.accepted() > 0);
         Caller second = pull(image);
+        // the second caller must be waiting on the shared download before the first one gives up
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.thread().getState() == Thread.State.WAITING);
 
         first.thread().interrupt();
         assertThat(first.ended().get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(PullException.class);
