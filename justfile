@@ -21,8 +21,9 @@ run:
     @echo "Starting Krustlet (Karaf console; type 'krustlet:pods', or Ctrl-D to stop)"
     {{dist}}/bin/karaf
 
-# Unit tests of every bundle, the Pax Exam tests in our Karaf, then feature:install in a stock Karaf (all inside `mvn install`).
+# The API baseline, then unit tests of every bundle, the Pax Exam tests in our Karaf, and feature:install in a stock Karaf (all inside `mvn install`).
 test: check-wasi-toolchain
+    @MVN="{{mvn}}" bash build/baseline.sh
     {{mvn}} install
 
 # End-to-end tests against the cluster KUBECONFIG names (skipped without one): a node joins it and runs the *E2E scenarios.
