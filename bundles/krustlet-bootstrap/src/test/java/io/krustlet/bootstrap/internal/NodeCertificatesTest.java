@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.internal.SSLUtils;
 import io.krustlet.testapiserver.MockApiServer;
+import io.krustlet.testkit.time.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,7 +46,7 @@ class NodeCertificatesTest {
     void setUp() throws Exception {
         api = MockApiServer.start();
         time = new ManualScheduler(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        controller = new TestCsrController(api.client(), time);
+        controller = new TestCsrController(api.client(), time.clock());
         log = new LogCapture();
     }
 
@@ -78,9 +79,17 @@ class NodeCertificatesTest {
             public void close() {
             }
         };
-        certificates = new NodeCertificates(settings, time, time, TIMING, new Random(7), publisher, "Node-A.example");
+        certificates = new NodeCertificates(settings, scheduler(time), time.clock(), TIMING, new Random(7), publisher, "Node-A.example");
         certificates.start(Map.of(), dir);
         time.runDue();
+    }
+
+    /** The bootstrap's {@link Scheduler} on the testkit's manual one. */
+    private static Scheduler scheduler(ManualScheduler time) {
+        return (task, delay) -> {
+            var future = time.schedule(task, delay);
+            return () -> future.cancel(false);
+        };
     }
 
     private void poll() {
@@ -283,16 +292,16 @@ class NodeCertificatesTest {
     void theClientCertificateIsRenewedBetween70And90PercentOfItsLifetime() throws Exception {
         Path kubeconfig = dir.resolve("kubeconfig");
         start(settings(Optional.of(bootstrapKubeconfig()), kubeconfig.toString(), false));
-        Instant issuedAt = time.instant();
+        Instant issuedAt = time.clock().instant();
         X509Certificate first = controller.approve(controller.requests().get(0).name(), Duration.ofSeconds(10));
         poll();
         assertThat(published).extracting(IssuedCertificate::leaf).containsExactly(first);
         String firstKubeconfig = Files.readString(kubeconfig);
 
-        time.advance(Duration.between(time.instant(), issuedAt.plusMillis(6_900)));
+        time.advance(Duration.between(time.clock().instant(), issuedAt.plusMillis(6_900)));
         assertThat(controller.requests()).hasSize(1);
 
-        time.advance(Duration.between(time.instant(), issuedAt.plusSeconds(9)));
+        time.advance(Duration.between(time.clock().instant(), issuedAt.plusSeconds(9)));
         var renewal = controller.pending();
         assertThat(renewal).singleElement().satisfies(csr -> {
             assertThat(csr.signer()).isEqualTo("kubernetes.io/kube-apiserver-client-kubelet");
@@ -311,15 +320,15 @@ class NodeCertificatesTest {
     void theServingCertificateIsRenewedWithoutARestart() throws Exception {
         Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
         start(settings(Optional.empty(), kubeconfig.toString(), true));
-        Instant issuedAt = time.instant();
+        Instant issuedAt = time.clock().instant();
         controller.approve(controller.requests().get(0).name(), Duration.ofSeconds(10));
         poll();
         String firstCert = Files.readString(dir.resolve("pki/kubelet.crt"));
         String firstKey = Files.readString(dir.resolve("pki/kubelet.key"));
 
-        time.advance(Duration.between(time.instant(), issuedAt.plusMillis(6_900)));
+        time.advance(Duration.between(time.clock().instant(), issuedAt.plusMillis(6_900)));
         assertThat(controller.pending()).isEmpty();
-        time.advance(Duration.between(time.instant(), issuedAt.plusSeconds(9)));
+        time.advance(Duration.between(time.clock().instant(), issuedAt.plusSeconds(9)));
         var renewal = controller.pending();
         assertThat(renewal).hasSize(1);
         controller.approve(renewal.get(0).name(), Duration.ofSeconds(10));

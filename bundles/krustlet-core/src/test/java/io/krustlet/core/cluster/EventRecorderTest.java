@@ -8,11 +8,9 @@ import io.krustlet.api.ResourceLimits;
 import io.krustlet.core.pod.ContainerDefinition;
 import io.krustlet.core.pod.PodDefinition;
 import io.krustlet.core.pod.RestartPolicy;
-import java.time.Clock;
+import io.krustlet.testkit.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class EventRecorderTest {
 
     private final MockApiServer api = MockApiServer.start();
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
     private final EventRecorder recorder = new EventRecorder(api.client(), "node1", Runnable::run, clock);
     private final PodDefinition pod = new PodDefinition("default", "p", "uid-1", "api", null, RestartPolicy.Always,
             Duration.ofSeconds(30), List.of(new ContainerDefinition("setup", "fs/a.wasm", null, List.of(), List.of(),
@@ -86,29 +84,5 @@ class EventRecorderTest {
         clock.advance(EventRecorder.REFILL);
         recorder.warning(pod, "main", "Failed", "still failing");
         assertThat(events()).hasSize(EventRecorder.BURST + 1);
-    }
-
-    /** A clock the test moves. */
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
