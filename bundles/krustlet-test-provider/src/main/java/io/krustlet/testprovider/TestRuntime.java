@@ -8,6 +8,7 @@ import io.krustlet.api.ContainerStartException;
 import io.krustlet.api.RuntimeInfo;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,15 +30,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The provider's revision (its bundle version) shows in {@link #info()} as
  * {@code script://<version>} and in the output of the {@code version} step, so upgrade tests see
- * which revision ran a container. On deactivation (bundle stopped, updated, refreshed or removed)
- * its containers are killed at once and their threads joined: the kubelet restarts them on the
- * next provider of the runtime.
+ * which revision ran a container.
+ *
+ * <p>Its upgrade choice is configurable, so tests can take both routes: by default
+ * ({@code krustlet.upgrade=restart}) deactivation (bundle stopped, updated, refreshed or removed)
+ * kills its containers at once and joins their threads, and the kubelet restarts them on the next
+ * provider of the runtime. With {@code krustlet.upgrade=carry-over} in the configuration PID
+ * {@code io.krustlet.testprovider} (Declarative Services publishes configuration properties as
+ * service properties) deactivation leaves them running until the kubelet stops them.
  */
-@Component(service = ContainerRuntime.class,
+@Component(service = ContainerRuntime.class, configurationPid = TestRuntime.PID,
         property = {ContainerRuntime.RUNTIME_PROPERTY + "=" + TestRuntime.RUNTIME,
                 ContainerRuntime.ARCH_PROPERTY + "=" + TestRuntime.ARCH})
 public final class TestRuntime implements ContainerRuntime {
 
+    static final String PID = "io.krustlet.testprovider";
     static final String RUNTIME = "test";
     static final String ARCH = "wasm32-wasi";
     static final String ENGINE = "script";
@@ -46,17 +53,29 @@ public final class TestRuntime implements ContainerRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(TestRuntime.class);
 
     private final String revision;
+    private final boolean carryOver;
     private final Set<ScriptContainer> running = ConcurrentHashMap.newKeySet();
     private boolean closed; // guarded by running
 
     @Activate
-    public TestRuntime(BundleContext context) {
-        this(context.getBundle().getVersion().toString());
+    public TestRuntime(BundleContext context, Map<String, Object> properties) {
+        this(context.getBundle().getVersion().toString(), String.valueOf(
+                properties.getOrDefault(ContainerRuntime.UPGRADE_PROPERTY, ContainerRuntime.UPGRADE_RESTART)));
     }
 
-    TestRuntime(String revision) {
+    /**
+     * @param revision the version this provider reports
+     * @param upgrade {@link ContainerRuntime#UPGRADE_RESTART} or {@link ContainerRuntime#UPGRADE_CARRY_OVER}
+     */
+    TestRuntime(String revision, String upgrade) {
         this.revision = revision;
-        LOG.info("Test runtime {} ready", revision);
+        this.carryOver = ContainerRuntime.UPGRADE_CARRY_OVER.equals(upgrade);
+        if (!carryOver && !ContainerRuntime.UPGRADE_RESTART.equals(upgrade)) {
+            LOG.warn("Test runtime {}: {}={} is neither {} nor {}; restarting on upgrade", revision,
+                    ContainerRuntime.UPGRADE_PROPERTY, upgrade, ContainerRuntime.UPGRADE_RESTART,
+                    ContainerRuntime.UPGRADE_CARRY_OVER);
+        }
+        LOG.info("Test runtime {} ready ({} on upgrade)", revision, carryOver ? "carry-over" : "restart");
     }
 
     @Override
@@ -89,13 +108,22 @@ public final class TestRuntime implements ContainerRuntime {
         return running.size();
     }
 
-    /** Kills every running container (zero grace: the core has already stopped the ones it cared for) and waits for their threads. */
+    /**
+     * Refuses new containers; with {@code restart}, kills every running one (zero grace: the core
+     * has already stopped the ones it cared for) and waits for their threads; with
+     * {@code carry-over}, leaves them to the kubelet.
+     */
     @Deactivate
     void deactivate() {
         List<ScriptContainer> stopping;
         synchronized (running) {
             closed = true;
             stopping = List.copyOf(running);
+        }
+        if (carryOver) {
+            LOG.info("Test runtime {} leaving {} running containers to the kubelet (carry-over)", revision,
+                    stopping.size());
+            return;
         }
         if (!stopping.isEmpty()) {
             LOG.info("Test runtime {} killing {} running containers", revision, stopping.size());

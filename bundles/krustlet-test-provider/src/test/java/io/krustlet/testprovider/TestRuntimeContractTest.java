@@ -15,7 +15,7 @@ class TestRuntimeContractTest extends ContainerRuntimeContract {
 
     @Override
     protected ContainerRuntime newRuntime() {
-        return new TestRuntime("1.0.0.contract");
+        return new TestRuntime("1.0.0.contract", ContainerRuntime.UPGRADE_RESTART);
     }
 
     @Override

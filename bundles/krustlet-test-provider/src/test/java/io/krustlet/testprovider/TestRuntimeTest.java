@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** What the test runtime does beyond the provider contract: its script, its stop and kill, its revision. */
 class TestRuntimeTest {
 
-    private final TestRuntime runtime = new TestRuntime("2.3.4.upgrade");
+    private final TestRuntime runtime = new TestRuntime("2.3.4.upgrade", "restart");
     private final List<ContainerHandle> started = new ArrayList<>();
 
     @AfterEach
@@ -156,5 +156,18 @@ class TestRuntimeTest {
         assertThat(runtime.runningContainers()).isZero();
         assertThatThrownBy(() -> run("print", "late")).isInstanceOfSatisfying(ContainerStartException.class,
                 e -> assertThat(e.reason()).isEqualTo("CreateContainerError")).hasMessageContaining("shutting down");
+    }
+
+    @Test
+    void withCarryOverADeactivatedRuntimeLeavesItsContainersToTheKubeletButRefusesNewOnes() throws Exception {
+        var carrying = new TestRuntime("2.3.4.carry", "carry-over");
+        var output = new CapturedOutput();
+        ContainerHandle running = carrying.start(spec(ResourceLimits.NONE, "run"), output.output());
+        carrying.deactivate();
+        assertThat(running.exit().toCompletableFuture()).isNotDone();
+        assertThatThrownBy(() -> carrying.start(spec(ResourceLimits.NONE, "run"), output.output()))
+                .isInstanceOf(ContainerStartException.class);
+        running.stop(Duration.ofSeconds(5));
+        assertThat(running.exit().toCompletableFuture().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(143);
     }
 }

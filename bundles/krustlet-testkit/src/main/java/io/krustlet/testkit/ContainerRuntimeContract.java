@@ -60,7 +60,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Capabilities a provider may lack are flags ({@link #enforcesMemoryLimits()},
  * {@link #measuresUsage()}) or optional behaviours ({@link #ignoringStop()}); the tests that need
- * them are skipped (and reported as skipped) when they are off. Waits have deadlines
+ * them are skipped (and reported as skipped) when they are off. {@link #carriesOverContainers()}
+ * picks which of the two deactivation rules applies. Waits have deadlines
  * ({@link #timeout()}, {@link #slack()}); nothing sleeps to synchronise.
  *
  * <p>Each test gets a new runtime from {@link #newRuntime()}; afterwards every container it started
@@ -135,6 +136,15 @@ public abstract class ContainerRuntimeContract {
      */
     protected ContainerSpec allocate(long bytes) {
         throw new UnsupportedOperationException("enforcesMemoryLimits() is true: override allocate(bytes)");
+    }
+
+    /**
+     * Whether the provider registers with {@code krustlet.upgrade=carry-over}
+     * ({@link ContainerRuntime#UPGRADE_CARRY_OVER}): its containers outlive its deactivation and
+     * the core stops them later. Default: {@link ContainerRuntime#UPGRADE_RESTART}.
+     */
+    protected boolean carriesOverContainers() {
+        return false;
     }
 
     /** Whether {@link ContainerHandle#usage()} reports something while a container runs. */
@@ -256,7 +266,7 @@ public abstract class ContainerRuntimeContract {
         try {
             await().atMost(threadDeadline()).until(() -> newThreads().isEmpty());
         } catch (ConditionTimeoutException leftOver) {
-            // reported by deactivationEndsEveryContainerAndLeavesNoThreadBehind
+            // reported by the deactivation tests
         }
         for (Run run : runs) {
             assertThat(run.output().closed()).as("the provider closed a stream of %s that the core owns",
@@ -284,11 +294,12 @@ public abstract class ContainerRuntimeContract {
     }
 
     /**
-     * {@link ContainerRuntime#start}: "Starts one container and returns at once; the module runs in
-     * the background". The core calls it from a pod worker and must not wait for the container to end.
+     * {@link ContainerRuntime#start}: "Starts one container and returns as soon as it runs; the
+     * module runs in the background", on the provider's own threads: the core's launch thread is
+     * not the container's.
      */
     @Test
-    void startReturnsAtOnceWhileTheContainerRunsInTheBackground() throws Exception {
+    void startReturnsAsSoonAsTheContainerRunsInTheBackground() throws Exception {
         Run run = start(runUntilStopped());
         assertThat(run.handle()).isNotNull();
         assertThat(run.handle().exit()).isNotNull();
@@ -358,6 +369,21 @@ public abstract class ContainerRuntimeContract {
         assertThat(Duration.ofNanos(exited - asked)).isLessThan(IGNORED_GRACE.plus(slack()));
         assertThat(exited - returned).as("stop() returned at once, before the container's exit").isPositive();
         assertThat(exit.reason()).isNotBlank();
+    }
+
+    /**
+     * {@link ContainerHandle#stop}: "Calling it again (a force delete shortens the grace period)
+     * ... is harmless": a second stop with a zero grace period ends a container that ignores the
+     * first at once, not when the first grace period is over.
+     */
+    @Test
+    void aForceDeleteShortensTheGracePeriodOfAContainerThatIgnoresItsStop() throws Exception {
+        Optional<ContainerSpec> spec = ignoringStop();
+        Assumptions.assumeTrue(spec.isPresent(), "the provider cannot model a container that ignores its stop");
+        Run run = start(spec.get());
+        run.handle().stop(Duration.ofMinutes(10));
+        run.handle().stop(Duration.ZERO);
+        assertThat(run.awaitExit(slack()).reason()).isNotBlank();
     }
 
     /** {@link ContainerHandle#stop}: "Calling it again ... is harmless": one exit, within the first grace period. */
@@ -502,13 +528,13 @@ public abstract class ContainerRuntimeContract {
     }
 
     /**
-     * Deactivation with running containers (the bundle stopped, updated, refreshed or removed):
-     * every exit completes, so the core learns how each container ended; nothing keeps running
-     * ({@code usage()} is empty) or writing to the streams the core is about to close; a start that
-     * races the deactivation is refused or ends at once; and every thread the provider started ends
-     * within {@link #threadDeadline()}, so no stale class loader of the old bundle stays reachable.
-     * Source: {@link ContainerRuntime} ("A provider may leave at any time") and issue 9's upgrade
-     * rule ("no stale class loader kept alive after its pods end").
+     * Deactivation with running containers (the bundle stopped, updated, refreshed or removed), for
+     * a provider that restarts on upgrade ({@link ContainerRuntime}: "the provider's deactivation
+     * should also stop whatever still runs, so that no container outlives the bundle's class
+     * loader"): every exit completes, so the core learns how each container ended; nothing keeps
+     * running ({@code usage()} is empty) or writing to the streams the core is about to close; a
+     * start that races the deactivation is refused or ends at once; and every thread the provider
+     * started ends within {@link #threadDeadline()}, so no stale class loader stays reachable.
      *
      * <p>"Threads the provider started" are the threads alive now that were not before
      * {@link #newRuntime()}, except the JDK's shared ones (the common pool, the timer of
@@ -516,10 +542,8 @@ public abstract class ContainerRuntimeContract {
      */
     @Test
     void deactivationEndsEveryContainerAndLeavesNoThreadBehind() throws Exception {
-        List<Run> running = new ArrayList<>(List.of(start(runUntilStopped()), start(runUntilStopped())));
-        ignoringStop().ifPresent(spec -> running.add(uncheckedStart(spec)));
-        Run finished = start(exitWith(0));
-        finished.awaitExit();
+        Assumptions.assumeFalse(carriesOverContainers(), "the provider carries its containers over");
+        List<Run> running = startSeveral();
         List<CompletableFuture<Long>> bytesAtExit = new ArrayList<>();
         for (Run run : running) {
             bytesAtExit.add(run.handle().exit().toCompletableFuture().thenApply(e -> run.output().bytes()));
@@ -533,11 +557,51 @@ public abstract class ContainerRuntimeContract {
             assertThat(run.handle().usage()).as("usage of a container of a deactivated runtime").isEmpty();
         }
         startAfterDeactivationLeavesNothingRunning();
-        await().atMost(threadDeadline()).untilAsserted(() -> assertThat(newThreads())
-                .as("threads the provider started, alive after its deactivation").isEmpty());
+        awaitNoThreadLeft();
         for (int i = 0; i < running.size(); i++) {
             assertThat(running.get(i).output().bytes()).as("output after the exit").isEqualTo(bytesAtExit.get(i).get());
         }
+    }
+
+    /**
+     * Deactivation of a provider that carries its containers over ({@link ContainerRuntime}: "the
+     * core leaves them running when the service unregisters ... and stops the carried ones only if
+     * no successor arrives. Such a provider must not stop its containers in its deactivation"): they
+     * run on, their handles still stop them within the grace period, a start that races the
+     * deactivation is refused or ends at once, and once they have ended no thread the provider
+     * started is left.
+     */
+    @Test
+    void deactivationLeavesCarriedOverContainersRunningAndStoppable() throws Exception {
+        Assumptions.assumeTrue(carriesOverContainers(), "the provider restarts its containers on upgrade");
+        List<Run> running = startSeveral();
+
+        deactivated = true;
+        deactivate(runtime);
+
+        // a stop in the deactivation may take effect a little later: watch them for a second
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(1).plus(slack()))
+                .untilAsserted(() -> assertThat(running).as("carried-over containers, after the deactivation")
+                        .noneMatch(Run::exited));
+        startAfterDeactivationLeavesNothingRunning();
+        running.forEach(run -> run.handle().stop(GRACE));
+        for (Run run : running) {
+            assertThat(run.awaitExit(GRACE.plus(slack())).reason()).isNotBlank();
+        }
+        awaitNoThreadLeft();
+    }
+
+    /** Containers that run until stopped (one ignoring its stop, if the provider can) and one that already ended. */
+    private List<Run> startSeveral() throws ContainerStartException {
+        List<Run> running = new ArrayList<>(List.of(start(runUntilStopped()), start(runUntilStopped())));
+        ignoringStop().ifPresent(spec -> running.add(uncheckedStart(spec)));
+        start(exitWith(0)).awaitExit();
+        return running;
+    }
+
+    private void awaitNoThreadLeft() {
+        await().atMost(threadDeadline()).untilAsserted(() -> assertThat(newThreads())
+                .as("threads the provider started, alive after its deactivation").isEmpty());
     }
 
     private void startAfterDeactivationLeavesNothingRunning() {
