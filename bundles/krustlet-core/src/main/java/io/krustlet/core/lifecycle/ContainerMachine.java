@@ -121,7 +121,9 @@ final class ContainerMachine {
                 ? new ContainerState.Waiting(Reasons.CONTAINER_CREATING, resolution.error())
                 : new ContainerState.Waiting(Reasons.RUNTIME_UNAVAILABLE, "no provider serves runtime "
                         + resolution.describe() + "; the container starts when one is installed");
-        if (newWait || !waiting.equals(run.shown)) {
+        // a container whose provider just left is told about in Killing now and in ProviderUpgraded
+        // or ProviderRemoved once it is known whether the provider comes back: no warning between
+        if ((newWait || !waiting.equals(run.shown)) && run.leftBy == null) {
             if (resolution.error() != null) {
                 events.sandboxFailed(resolution.error());
             } else {

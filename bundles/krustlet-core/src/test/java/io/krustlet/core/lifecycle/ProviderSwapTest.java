@@ -87,6 +87,7 @@ class ProviderSwapTest {
         assertThat(eventsWith(Reasons.PROVIDER_UPGRADED)).singleElement().asString()
                 .contains("upgraded from 1.0.0 to 1.1.0").contains("restarts on the new revision");
         assertThat(eventsWith(Reasons.PROVIDER_REMOVED)).isEmpty();
+        assertThat(eventsWith(Reasons.RUNTIME_UNAVAILABLE)).as("no warning while the provider is replaced").isEmpty();
 
         // the old revision's return window passes later: nothing left to do, no false alarm
         w.providerGone(old);
