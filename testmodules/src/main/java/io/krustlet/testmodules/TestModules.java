@@ -55,6 +55,16 @@ public final class TestModules {
         return file("sqlite3.wasm");
     }
 
+    /** The WAGI test handler: echoes the request, or sleeps, traps, exits, misbehaves on request (see wagi.c). */
+    public static Path wagi() {
+        return file("wagi.wasm");
+    }
+
+    /** The smallest WAGI handler: answers "Hello from WAGI!" (see wagi-hello.c). */
+    public static Path wagiHello() {
+        return file("wagi-hello.wasm");
+    }
+
     public static byte[] bytes(String name) {
         try {
             return Files.readAllBytes(file(name));
