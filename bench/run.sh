@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B -ntp}
-PARTS=(pods cluster pull fib http)
+PARTS=(pods cluster pull fib http wagi)
 
 smoke=false
 asked=()

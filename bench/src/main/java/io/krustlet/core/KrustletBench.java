@@ -58,6 +58,9 @@ public final class KrustletBench {
         if (which.contains("fib")) {
             fib();
         }
+        if (which.contains("wagi")) {
+            WagiBench.run();
+        }
         System.exit(0);
     }
 
