@@ -160,6 +160,7 @@ public final class KubeletMetrics implements PodStatusListener {
         errors.forEach((reason, count) -> text.sample("krustlet_container_errors_total", count, "reason", reason));
         text.family("krustlet_http_log_streams", "gauge", "Container log responses being written, follow streams included");
         text.sample("krustlet_http_log_streams", logStreams);
+        ServedRequests.write(text, ContainerUsages.of(pods));
         return text.toString();
     }
 }
