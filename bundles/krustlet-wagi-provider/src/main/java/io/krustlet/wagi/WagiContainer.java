@@ -252,11 +252,6 @@ final class WagiContainer implements ContainerHandle {
         }
     }
 
-    /** Stops at once, giving in-flight requests no time (the provider shutting down hard). */
-    void abandon() {
-        stop(Duration.ZERO);
-    }
-
     private static void stopQuietly(Server server) {
         try {
             server.stop();

@@ -292,6 +292,17 @@ class WagiRuntimeTest {
     }
 
     @Test
+    void aHeadRequestGetsTheHeadersWithoutTheBody() throws Exception {
+        Served served = start(Map.of());
+        var response = http.send(HttpRequest.newBuilder(served.uri("/?header=X-Custom:head"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Custom")).hasValue("head");
+        assertThat(response.body()).isEmpty();
+        assertThat(get(served, "/").statusCode()).isEqualTo(200); // the connection is still in step
+    }
+
+    @Test
     void malformedOutputIs502() throws Exception {
         Served served = start(Map.of());
         var noColon = get(served, "/?malformed");
