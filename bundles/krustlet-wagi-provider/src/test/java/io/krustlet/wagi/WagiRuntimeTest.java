@@ -53,6 +53,10 @@ class WagiRuntimeTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     static WagiConfig config(int timeoutSeconds) {
+        return config(timeoutSeconds, 30);
+    }
+
+    static WagiConfig config(int timeoutSeconds, int idleTimeoutSeconds) {
         return new WagiConfig() {
             public Class<? extends Annotation> annotationType() { return WagiConfig.class; }
             public String engine() { return "compiler"; }
@@ -63,7 +67,7 @@ class WagiRuntimeTest {
             public long maxRequestBodyBytes() { return 10L << 20; }
             public long maxResponseBytes() { return 64L << 20; }
             public int retryAfterSeconds() { return 1; }
-            public int idleTimeoutSeconds() { return 30; }
+            public int idleTimeoutSeconds() { return idleTimeoutSeconds; }
         };
     }
 
@@ -360,6 +364,16 @@ class WagiRuntimeTest {
         assertThat(get(served, "/").statusCode()).isEqualTo(200);
         awaitLog(served, "\"GET /?spin HTTP/1.1\" 504 ");
         assertThat(served.out()).contains("timed out after 500ms");
+    }
+
+    @Test
+    void aHandlerMayRunLongerThanTheConnectionsIdleTimeout() throws Exception {
+        var runtime = new WagiRuntime(config(30, 1), Map.of());
+        runtimes.add(runtime);
+        Served served = start(runtime, Map.of(), Map.of(), List.of(), 0);
+        var response = get(served, "/?sleep=2500");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(lines(response)).contains("calls=1");
     }
 
     @Test
