@@ -27,6 +27,7 @@ final class Exchange {
 
     private final Response response;
     private final Callback callback;
+    private final StringBuffer note;
     private Thread thread;
     private boolean running;
     private boolean answered;
@@ -40,10 +41,12 @@ final class Exchange {
     /**
      * @param response the response to answer on
      * @param callback completes the request (once)
+     * @param note what went wrong, for the access-log line; whoever ends the request adds to it first
      */
-    Exchange(Response response, Callback callback) {
+    Exchange(Response response, Callback callback, StringBuffer note) {
         this.response = response;
         this.callback = callback;
+        this.note = note;
     }
 
     /**
@@ -102,6 +105,7 @@ final class Exchange {
                 return;
             }
             timedOut = true;
+            note.append(note.length() > 0 ? "; " : "").append("timed out after ").append(WagiHandler.format(timeout));
             answer = claimLocked();
             interruptLocked(timer);
         }
@@ -119,6 +123,7 @@ final class Exchange {
                 return;
             }
             killed = true;
+            note.append(note.length() > 0 ? "; " : "").append("stopped with the container");
             answer = claimLocked();
             interruptLocked(timer);
         }

@@ -93,7 +93,7 @@ final class WagiHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         long started = System.nanoTime();
         long cpuStarted = cpuTime ? CPU.getCurrentThreadCpuTime() : 0;
-        var note = new StringBuilder();
+        var note = new StringBuffer(); // the watchdog may add to it too
         Callback done = completion(request, response, callback, started, note);
         try {
             serve(request, response, done, note);
@@ -108,7 +108,7 @@ final class WagiHandler extends Handler.Abstract {
         return true;
     }
 
-    private void serve(Request request, Response response, Callback done, StringBuilder note) {
+    private void serve(Request request, Response response, Callback done, StringBuffer note) {
         String rawPath = request.getHttpURI().getPath();
         if (stopping) {
             note.append("container stopping");
@@ -142,7 +142,7 @@ final class WagiHandler extends Handler.Abstract {
     }
 
     /** The request body, or null after answering 413 (or 400 for a body that could not be read). */
-    private byte[] readBody(Request request, Response response, Callback done, StringBuilder note) {
+    private byte[] readBody(Request request, Response response, Callback done, StringBuffer note) {
         long limit = settings.maxRequestBodyBytes();
         long declared = request.getLength();
         if (declared > limit) {
@@ -166,9 +166,9 @@ final class WagiHandler extends Handler.Abstract {
         }
     }
 
-    private void run(Request request, Response response, Callback done, byte[] body, StringBuilder note) {
+    private void run(Request request, Response response, Callback done, byte[] body, StringBuffer note) {
         CgiRequest cgi = cgiRequest(request, body.length);
-        var exchange = new Exchange(response, done);
+        var exchange = new Exchange(response, done, note);
         var out = new ResponseOutput(settings.maxResponseBytes(), head -> {
             if (!exchange.claimForStreaming()) {
                 throw new IOException("the request was answered already (it timed out or the container stopped)");
@@ -206,9 +206,8 @@ final class WagiHandler extends Handler.Abstract {
 
     /** After the module ended: the response it wrote, or what went wrong. */
     private void answer(Response response, Callback done, Exchange exchange, ResponseOutput out, ContainerExit exit,
-            StringBuilder note) {
-        if (exchange.timedOut() || exchange.killed()) {
-            note.append(exchange.timedOut() ? "timed out after " + format(settings.timeout()) : "stopped with the container");
+            StringBuffer note) {
+        if (exchange.timedOut() || exchange.killed()) { // the note says so already
             if (exchange.committed()) {
                 done.failed(new IOException(note.toString()));
             }
@@ -265,7 +264,7 @@ final class WagiHandler extends Handler.Abstract {
         }
     }
 
-    private static void finishStream(ResponseOutput out, Callback done, boolean abnormal, StringBuilder note) {
+    private static void finishStream(ResponseOutput out, Callback done, boolean abnormal, StringBuffer note) {
         if (abnormal) {
             done.failed(new IOException("the handler failed while streaming its body: " + note));
             return;
@@ -328,7 +327,7 @@ final class WagiHandler extends Handler.Abstract {
      * Completes the request once: counts it, writes its access-log line, lets a draining stop
      * know. Runs on whichever thread completes the response.
      */
-    private Callback completion(Request request, Response response, Callback callback, long started, StringBuilder note) {
+    private Callback completion(Request request, Response response, Callback callback, long started, StringBuffer note) {
         metrics.started();
         AtomicBoolean once = new AtomicBoolean();
         Runnable finish = () -> {
@@ -373,7 +372,7 @@ final class WagiHandler extends Handler.Abstract {
     }
 
     /** {@code 10.0.0.7 "GET /hello?x=1 HTTP/1.1" 200 13 0.8ms [note]}: one line per request, on stdout. */
-    private void accessLog(Request request, Response response, long nanos, StringBuilder note) {
+    private void accessLog(Request request, Response response, long nanos, StringBuffer note) {
         var uri = request.getHttpURI();
         String line = String.format(Locale.ROOT, "%s \"%s %s%s %s\" %d %d %.1fms%s%n", Request.getRemoteAddr(request),
                 request.getMethod(), uri.getPath(), uri.getQuery() == null ? "" : "?" + uri.getQuery(),
