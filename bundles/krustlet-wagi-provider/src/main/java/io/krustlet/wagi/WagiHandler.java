@@ -28,7 +28,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -94,7 +93,7 @@ final class WagiHandler extends Handler.Abstract {
         long started = System.nanoTime();
         long cpuStarted = cpuTime ? CPU.getCurrentThreadCpuTime() : 0;
         var note = new StringBuffer(); // the watchdog may add to it too
-        Callback done = completion(request, response, callback, started, note);
+        Callback done = new Completion(request, response, callback, started, note, metrics, stdout, this::requestDone);
         try {
             serve(request, response, done, note);
         } catch (RuntimeException | Error e) {
@@ -323,73 +322,17 @@ final class WagiHandler extends Handler.Abstract {
         response.write(true, java.nio.ByteBuffer.wrap(bytes), done);
     }
 
-    /**
-     * Completes the request once: counts it, writes its access-log line, lets a draining stop
-     * know. Runs on whichever thread completes the response.
-     */
-    private Callback completion(Request request, Response response, Callback callback, long started, StringBuffer note) {
-        metrics.started();
-        AtomicBoolean once = new AtomicBoolean();
-        Runnable finish = () -> {
-            long nanos = System.nanoTime() - started;
-            metrics.finished(response.getStatus(), nanos);
-            accessLog(request, response, nanos, note);
-            synchronized (idle) {
-                idle.notifyAll();
-            }
-        };
-        return new Callback() {
-            @Override
-            public void succeeded() {
-                if (once.compareAndSet(false, true)) {
-                    try {
-                        callback.succeeded();
-                    } finally {
-                        finish.run();
-                    }
-                }
-            }
-
-            @Override
-            public void failed(Throwable x) {
-                if (once.compareAndSet(false, true)) {
-                    if (note.indexOf("aborted") < 0) {
-                        note.append(note.length() > 0 ? "; " : "").append("response aborted");
-                    }
-                    try {
-                        callback.failed(x);
-                    } finally {
-                        finish.run();
-                    }
-                }
-            }
-
-            @Override
-            public InvocationType getInvocationType() {
-                return InvocationType.NON_BLOCKING;
-            }
-        };
-    }
-
-    /** {@code 10.0.0.7 "GET /hello?x=1 HTTP/1.1" 200 13 0.8ms [note]}: one line per request, on stdout. */
-    private void accessLog(Request request, Response response, long nanos, StringBuffer note) {
-        var uri = request.getHttpURI();
-        String line = String.format(Locale.ROOT, "%s \"%s %s%s %s\" %d %d %.1fms%s%n", Request.getRemoteAddr(request),
-                request.getMethod(), uri.getPath(), uri.getQuery() == null ? "" : "?" + uri.getQuery(),
-                request.getConnectionMetaData().getProtocol(), response.getStatus(),
-                Response.getContentBytesWritten(response), nanos / 1e6, note.length() == 0 ? "" : " (" + note + ")");
-        try {
-            stdout.write(line.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Cannot write the access log of {}", spec.id(), e);
-        }
-    }
-
     private static void closeQuietly(LineOutput err) {
         try {
             err.close();
         } catch (IOException e) {
             LOG.debug("Cannot pass on the handler's last stderr line", e);
+        }
+    }
+
+    private void requestDone() {
+        synchronized (idle) {
+            idle.notifyAll();
         }
     }
 
