@@ -212,11 +212,7 @@ final class WagiHandler extends Handler.Abstract {
             }
             return;
         }
-        boolean abnormal = exit != null && !exit.message().isEmpty() && !exit.succeeded(); // trap, OOM: not proc_exit
-        if (exit != null && !exit.succeeded()) {
-            note.append(abnormal ? exit.reason() + ": " + exit.message() : "exit code " + exit.exitCode());
-        }
-        if (out.failure() != null) {
+        if (out.failure() != null) { // the module was stopped for it: its exit says nothing more
             note.append(note.length() > 0 ? "; " : "").append(out.failure());
             if (exchange.committed()) {
                 done.failed(new IOException(out.failure()));
@@ -225,6 +221,10 @@ final class WagiHandler extends Handler.Abstract {
                         : "the handler's output is not a CGI response: " + out.failure()) + "\n", false);
             }
             return;
+        }
+        boolean abnormal = exit != null && !exit.message().isEmpty() && !exit.succeeded(); // trap, OOM: not proc_exit
+        if (exit != null && !exit.succeeded()) {
+            note.append(abnormal ? exit.reason() + ": " + exit.message() : "exit code " + exit.exitCode());
         }
         CgiResponse head = out.response();
         if (head == null) {
