@@ -452,6 +452,44 @@ class WagiRuntimeTest {
     }
 
     @Test
+    void whileStoppingARequestOnAnOpenConnectionGets503AndTheConnectionCloses() throws Exception {
+        Served served = start(Map.of());
+        try (Socket keptAlive = new Socket("127.0.0.1", served.port())) {
+            keptAlive.setSoTimeout(20_000);
+            var in = new java.io.BufferedInputStream(keptAlive.getInputStream());
+            keptAlive.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200 ");
+            var inFlight = getAsync(served, "/?sleep=2000");
+            await().atMost(Duration.ofSeconds(20)).until(() -> served.inFlight() == 1);
+
+            served.handle().stop(Duration.ofSeconds(20));
+            keptAlive.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String head = readResponse(in);
+            assertThat(head).startsWith("HTTP/1.1 503 ").containsIgnoringCase("Connection: close");
+            assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+            assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        assertThat(served.awaitExit().exitCode()).isZero();
+    }
+
+    /** The head of one response on a raw connection, its body skipped. */
+    private static String readResponse(java.io.InputStream in) throws IOException {
+        var head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the middle of a response: " + head);
+            }
+            head.append((char) b);
+        }
+        var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
+        return head.toString();
+    }
+
+    @Test
     void requestsStillRunningAtTheEndOfTheGracePeriodAreStopped() throws Exception {
         Served served = start(Map.of());
         var inFlight = getAsync(served, "/?sleep=30000");
