@@ -2,14 +2,11 @@ package io.krustlet.wagi;
 
 import io.krustlet.api.ContainerExit;
 import io.krustlet.wasm.WasiInstance;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -188,13 +185,6 @@ final class Exchange {
 
     /** Sends a short text answer and completes the request. */
     void send(int status, String text, boolean close) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        if (close) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        response.write(true, ByteBuffer.wrap(bytes), callback);
+        WagiHandler.plain(response, callback, status, text, close);
     }
 }

@@ -312,9 +312,14 @@ final class WagiHandler extends Handler.Abstract {
     }
 
     private void reply(Response response, Callback done, int status, String text, boolean close) {
+        plain(response, done, status, text, close || stopping);
+    }
+
+    /** Answers with a short text and completes the request; {@code close}: with {@code Connection: close}. */
+    static void plain(Response response, Callback done, int status, String text, boolean close) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        if (close || stopping) {
+        if (close) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
