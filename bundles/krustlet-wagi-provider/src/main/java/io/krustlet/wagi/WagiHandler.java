@@ -8,6 +8,7 @@ import io.krustlet.wagi.cgi.CgiRequest;
 import io.krustlet.wagi.cgi.CgiResponse;
 import io.krustlet.wasm.CompiledModule;
 import io.krustlet.wasm.WasiInstance;
+import io.krustlet.wasm.http.HttpPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +59,7 @@ final class WagiHandler extends Handler.Abstract {
     private final ContainerSpec spec;
     private final ContainerSettings settings;
     private final CompiledModule module;
+    private final HttpPolicy http;
     private final OutputStream stdout;
     private final OutputStream stderr;
     private final ScheduledExecutorService timer;
@@ -71,15 +73,17 @@ final class WagiHandler extends Handler.Abstract {
     private final Object idle = new Object();
 
     /**
+     * @param http the outbound HTTP each request's instance may make (wasi_experimental_http)
      * @param stdout the container's stdout (access log), shared by every request
      * @param stderr the container's stderr, shared by every request
      */
-    WagiHandler(ContainerSpec spec, ContainerSettings settings, CompiledModule module, OutputStream stdout,
-            OutputStream stderr, ScheduledExecutorService timer, Clock clock, int retryAfterSeconds) {
+    WagiHandler(ContainerSpec spec, ContainerSettings settings, CompiledModule module, HttpPolicy http,
+            OutputStream stdout, OutputStream stderr, ScheduledExecutorService timer, Clock clock, int retryAfterSeconds) {
         super(InvocationType.BLOCKING);
         this.spec = spec;
         this.settings = settings;
         this.module = module;
+        this.http = http;
         this.stdout = stdout;
         this.stderr = stderr;
         this.timer = timer;
@@ -183,7 +187,7 @@ final class WagiHandler extends Handler.Abstract {
         try {
             var config = new WasiInstance.Config(spec.module().image(), CgiEnvironment.argv(cgi),
                     CgiEnvironment.build(settings.route(), cgi, spec.env()), spec.mounts(), spec.limits().memoryBytes(),
-                    new ByteArrayInputStream(body), new FailingStream(out, exchange), err);
+                    new ByteArrayInputStream(body), new FailingStream(out, exchange), err, http);
             WasiInstance instance;
             try {
                 instance = WasiInstance.prepare(module, config, clock);

@@ -11,6 +11,9 @@ import io.krustlet.wasm.CompiledModule;
 import io.krustlet.wasm.DetachableOutputStream;
 import io.krustlet.wasm.ModuleCache;
 import io.krustlet.wasm.WasiInstance;
+import io.krustlet.wasm.http.ExperimentalHttp;
+import io.krustlet.wasm.http.HttpPolicy;
+import java.net.http.HttpClient;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +69,7 @@ public final class WagiRuntime implements ContainerRuntime {
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService timer;
     private boolean closed; // guarded by running
+    private HttpClient httpClient; // guarded by this; made on the first allowed outbound request
 
     @Activate
     public WagiRuntime(WagiConfig config) {
@@ -119,7 +123,8 @@ public final class WagiRuntime implements ContainerRuntime {
      * instantiated, and listens at the container's ports; returns once it listens.
      *
      * @throws ContainerStartException {@code CreateContainerConfigError} for an invalid
-     *     {@code wagi.krustlet.dev/*} annotation or a container without a TCP port,
+     *     {@code wagi.krustlet.dev/*} or {@code alpha.wasi.krustlet.dev/*} annotation or a container
+     *     without a TCP port,
      *     {@code InvalidModule} for a module that is not a WASI command, {@code CreateContainerError}
      *     when a port cannot be listened on
      */
@@ -128,11 +133,17 @@ public final class WagiRuntime implements ContainerRuntime {
         requireOpen();
         WagiSettings current = settings;
         ContainerSettings container = containerSettings(spec, current);
+        HttpPolicy http;
+        try {
+            http = HttpPolicy.fromAnnotations(spec.annotations(), this::httpClient);
+        } catch (IllegalArgumentException e) {
+            throw new ContainerStartException("CreateContainerConfigError", e.getMessage());
+        }
         CompiledModule module = modules.get(spec.module());
         checkInstantiates(spec, module);
         var stdout = new DetachableOutputStream(output.stdout());
         var stderr = new DetachableOutputStream(output.stderr());
-        var handler = new WagiHandler(spec, container, module, stdout, stderr, timer, clock,
+        var handler = new WagiHandler(spec, container, module, http, stdout, stderr, timer, clock,
                 current.retryAfterSeconds());
         String bind = current.bindAddress().isEmpty() ? spec.hostIP() : current.bindAddress();
         synchronized (running) {
@@ -171,6 +182,14 @@ public final class WagiRuntime implements ContainerRuntime {
                 spec.mounts(), spec.limits().memoryBytes(), null, OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream());
         WasiInstance.prepare(module, config, clock).close();
+    }
+
+    /** One client for the outbound requests of every handler, made when the first one is allowed. */
+    private synchronized HttpClient httpClient() {
+        if (httpClient == null) {
+            httpClient = ExperimentalHttp.newClient();
+        }
+        return httpClient;
     }
 
     private void requireOpen() throws ContainerStartException {

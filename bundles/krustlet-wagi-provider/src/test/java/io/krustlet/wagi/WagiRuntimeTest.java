@@ -240,6 +240,42 @@ class WagiRuntimeTest {
         assertThat(Files.readString(data.resolve("out.txt"))).isEqualTo("written by wagi\n");
     }
 
+    @Test
+    void aHandlerMayMakeTheOutboundRequestsItsPodAllows() throws Exception {
+        var target = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        var hits = new java.util.concurrent.atomic.AtomicInteger();
+        target.createContext("/", exchange -> {
+            hits.incrementAndGet();
+            exchange.sendResponseHeaders(200, 2);
+            exchange.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+            exchange.close();
+        });
+        target.start();
+        try {
+            String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/x";
+            int port = freePort();
+            var spec = new ContainerSpec(new ContainerId("default", "web", "uid-1", "client", 0),
+                    module(TestModules.httpclient()), List.of("client"), Map.of(), List.of(), null, ResourceLimits.NONE,
+                    List.of(new ContainerPort("", port, "TCP")), Map.of("alpha.wasi.krustlet.dev/allowed-domains",
+                            "[\"http://127.0.0.1:" + target.getAddress().getPort() + "\"]"), "127.0.0.1");
+            var stdout = new ByteArrayOutputStream();
+            handles.add(runtime().start(spec, new ContainerOutput(stdout, new ByteArrayOutputStream())));
+            Served served = new Served(handles.get(handles.size() - 1), port, stdout, new ByteArrayOutputStream());
+            // httpclient is a plain WASI program, not a CGI handler: after an allowed request it prints
+            // the response and exits 0 (a 502 here, its output having no header block); after a refused
+            // one it exits 2 (a 500). The target server counts what actually reached it.
+            var allowed = get(served, "/?GET&" + url);
+            assertThat(allowed.statusCode()).isEqualTo(502);
+            assertThat(hits.get()).isEqualTo(1);
+            var refused = get(served, "/?GET&http://127.0.0.2:1/");
+            assertThat(refused.statusCode()).isEqualTo(500);
+            assertThat(refused.body()).contains("exit code 2");
+            assertThat(hits.get()).isEqualTo(1);
+        } finally {
+            target.stop(0);
+        }
+    }
+
     // ---- routes ----
 
     @Test
@@ -529,6 +565,13 @@ class WagiRuntimeTest {
         var output = new ContainerOutput(new ByteArrayOutputStream(), new ByteArrayOutputStream());
         assertThatThrownBy(() -> runtime.start(noPorts, output)).isInstanceOf(ContainerStartException.class)
                 .hasMessageContaining("declares no containerPort");
+        var badHttp = new ContainerSpec(new ContainerId("default", "web", "uid-1", "handler", 0),
+                module(TestModules.wagi()), List.of("handler"), Map.of(), List.of(), null, ResourceLimits.NONE,
+                List.of(new ContainerPort("", freePort(), "TCP")),
+                Map.of("alpha.wasi.krustlet.dev/allowed-domains", "not json"), "127.0.0.1");
+        assertThatThrownBy(() -> runtime.start(badHttp, output)).isInstanceOf(ContainerStartException.class)
+                .hasMessageContaining("alpha.wasi.krustlet.dev/allowed-domains")
+                .extracting(e -> ((ContainerStartException) e).reason()).isEqualTo("CreateContainerConfigError");
         var badTimeout = new ContainerSpec(new ContainerId("default", "web", "uid-1", "handler", 0),
                 module(TestModules.wagi()), List.of("handler"), Map.of(), List.of(), null, ResourceLimits.NONE,
                 List.of(new ContainerPort("", freePort(), "TCP")), Map.of("wagi.krustlet.dev/timeout", "soon"),
