@@ -140,8 +140,10 @@ public class KrustletWagiDeployIT extends KrustletTestSupport {
         PodSnapshot restarted = awaitPod("web", p -> container(p).restartCount() == 1
                 && container(p).state() instanceof ContainerState.Running, "to run again on the new revision");
         assertTrue(bundle(WAGI_BUNDLE).getLastModified() > firstModified);
+        assertEquals("ProviderRemoved", container(restarted).lastState().reason());
         assertTrue(container(restarted).lastState().message(),
-                container(restarted).lastState().message().contains("stopped by the kubelet"));
+                container(restarted).lastState().message().contains("left the node"));
+        assertEquals("stopped gracefully: no request was cut off", 0, container(restarted).lastState().exitCode());
         await(() -> status(port, "/hello/again") == 200, () -> "the new revision to answer");
         PodSnapshot looper = kubelet.pod("default", "looper-" + NODE).orElseThrow();
         assertEquals("the wasi pod is untouched", 0, looper.status().containerStatuses().get(0).restartCount());
@@ -153,7 +155,7 @@ public class KrustletWagiDeployIT extends KrustletTestSupport {
                 && "RuntimeUnavailable".equals(w.reason()), "to wait for its runtime");
         var waiting = (ContainerState.Waiting) container(stopped).state();
         assertTrue(waiting.message(), waiting.message().contains("no provider serves runtime \"wagi\""));
-        assertTrue(container(stopped).lastState().message().contains("stopped by the kubelet"));
+        assertEquals("ProviderRemoved", container(stopped).lastState().reason());
         assertFalse("port " + port + " is free", listening(port));
         assertEquals(0, wagiServices());
 

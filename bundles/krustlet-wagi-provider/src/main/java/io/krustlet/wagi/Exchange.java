@@ -33,7 +33,7 @@ final class Exchange {
     private boolean killed;
     private volatile boolean outputFailed;
     private ScheduledFuture<?> interrupts;
-    private WasiInstance instance;
+    private volatile WasiInstance instance; // read without the lock by usage(), which must not wait
 
     /**
      * @param response the response to answer on
@@ -74,9 +74,10 @@ final class Exchange {
         }
     }
 
-    /** Linear memory of the module while it runs, in bytes. */
-    synchronized long memoryBytes() {
-        return instance == null ? 0 : instance.memoryBytes();
+    /** Linear memory of the module while it runs, in bytes; never blocks. */
+    long memoryBytes() {
+        WasiInstance running = instance;
+        return running == null ? 0 : running.memoryBytes();
     }
 
     /** Whether someone asked the module to stop: then its ending is that stop, not a failure of its own. */

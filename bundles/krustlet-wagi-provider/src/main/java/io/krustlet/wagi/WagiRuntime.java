@@ -40,16 +40,18 @@ import org.slf4j.LoggerFactory;
  * once per request with the request as CGI 1.1 input (WAGI, deislabs/wagi). Each container
  * listens on the node's address (wasm pods share the host network) at its {@code containerPort}s.
  *
- * <p>On update or removal of this bundle every container stops listening at once (its ports are
- * free within milliseconds), requests in flight get up to {@link #DEACTIVATE_WAIT} to finish, and
- * the kubelet starts the containers again on the next provider of the runtime (a restart, as for
- * the {@code wasi} runtime: nothing of a module outlives this bundle's class loader). A
+ * <p>Upgrades are {@code restart} ({@link ContainerRuntime#UPGRADE_RESTART}): on update or removal of
+ * this bundle every container stops listening at once (its ports are free within milliseconds),
+ * requests in flight get up to {@link #DEACTIVATE_WAIT} to finish, and the kubelet starts the
+ * containers again on the next provider of the runtime (nothing of a module outlives this bundle's
+ * class loader; a port cannot be handed from one revision's server to the next's). A
  * configuration change stops nothing: running containers keep their settings, new ones get the
  * new ones.
  */
 @Component(service = ContainerRuntime.class, configurationPid = WagiRuntime.PID,
         property = {ContainerRuntime.RUNTIME_PROPERTY + "=" + WagiRuntime.RUNTIME,
-                ContainerRuntime.ARCH_PROPERTY + "=" + WagiRuntime.ARCH})
+                ContainerRuntime.ARCH_PROPERTY + "=" + WagiRuntime.ARCH,
+                ContainerRuntime.UPGRADE_PROPERTY + "=" + ContainerRuntime.UPGRADE_RESTART})
 @Designate(ocd = WagiConfig.class)
 public final class WagiRuntime implements ContainerRuntime {
 
