@@ -45,7 +45,7 @@ import org.osgi.framework.InvalidSyntaxException;
 /**
  * The wagi runtime as a user adds it to a running node: its jar copied into {@code deploy/} of a
  * distribution that runs {@code krustlet-wasi} with a wasi pod; a static pod with
- * {@code runtimeClassName: wagi} answers HTTP; a new version of the jar over the old one restarts
+ * {@code runtimeClassName: wagi} becomes Ready through its readiness probe and answers HTTP; a new version of the jar over the old one restarts
  * that pod on the new revision and leaves the wasi pod alone; deleting the jar stops the pod with
  * a clear reason and frees its port.
  */
@@ -118,8 +118,11 @@ public class KrustletWagiDeployIT extends KrustletTestSupport {
                     image: "fs/%s"
                     env: [{name: GREETING, value: hi}]
                     ports: [{containerPort: %d}]
-                """.formatted(System.getProperty("krustlet.itest.wagi.wasm"), port));
-        awaitPod("web", p -> p.status().phase() == PodPhase.Running && container(p).ready(), "to run");
+                    readinessProbe:
+                      httpGet: {path: /hello/ready, port: %d}
+                      periodSeconds: 1
+                """.formatted(System.getProperty("krustlet.itest.wagi.wasm"), port, port));
+        awaitPod("web", p -> p.status().phase() == PodPhase.Running && ready(p), "to become Ready (readiness probe)");
         HttpResponse<String> hello = get(port, "/hello/world?name=krustlet");
         assertEquals(200, hello.statusCode());
         assertTrue(hello.body(), hello.body().contains("arg=name=krustlet\n"));
@@ -138,7 +141,8 @@ public class KrustletWagiDeployIT extends KrustletTestSupport {
         install(v2, deployed);
         await(() -> bundle(WAGI_BUNDLE).getVersion().toString().equals("0.1.0.itest2"), () -> "the wagi bundle to be updated");
         PodSnapshot restarted = awaitPod("web", p -> container(p).restartCount() == 1
-                && container(p).state() instanceof ContainerState.Running, "to run again on the new revision");
+                && container(p).state() instanceof ContainerState.Running && ready(p),
+                "to run again on the new revision and be Ready");
         assertTrue(bundle(WAGI_BUNDLE).getLastModified() > firstModified);
         assertEquals("ProviderRemoved", container(restarted).lastState().reason());
         assertTrue(container(restarted).lastState().message(),
@@ -167,6 +171,10 @@ public class KrustletWagiDeployIT extends KrustletTestSupport {
         assertTrue(looper.status().containerStatuses().get(0).state() instanceof ContainerState.Running);
         Files.delete(podsDir().resolve("web.yaml"));
         Files.delete(podsDir().resolve("looper.yaml"));
+    }
+
+    private static boolean ready(PodSnapshot pod) {
+        return pod.status().condition("Ready").map(c -> c.status()).orElse(false);
     }
 
     private static ContainerStatus container(PodSnapshot pod) {
