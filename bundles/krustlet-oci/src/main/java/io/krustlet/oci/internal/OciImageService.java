@@ -29,6 +29,7 @@ import javax.net.ssl.SSLContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +45,11 @@ public final class OciImageService implements ImageService {
     static final String PID = "io.krustlet.oci";
     private static final Logger LOG = LoggerFactory.getLogger(OciImageService.class);
 
-    private final RegistryClient registry;
-    private final ModulePuller puller;
-    private final ModulePusher pusher;
-    private final List<RegistryCredential> nodeCredentials;
+    /** What the configuration makes: replaced whole by a configuration change; pulls under way keep theirs. */
+    private record Setup(ModulePuller puller, ModulePusher pusher, List<RegistryCredential> nodeCredentials) {
+    }
+
+    private volatile Setup setup;
     /** Pulls under way, by image, policy and credential; guarded by itself. */
     private final Map<String, SharedPull> inFlight = new HashMap<>();
     /** Runs the downloads, so a caller that gives up (an interrupt) never cuts one short for the others. */
@@ -64,21 +66,38 @@ public final class OciImageService implements ImageService {
         int waiters;
     }
 
+    /**
+     * A configuration change (the etc file arriving after the bundle started, or an edit) applies
+     * at once, without unregistering the service: the core would otherwise lose it for a moment.
+     */
+    @Modified
+    void modified(OciConfig config) throws IOException {
+        setup = setup(config);
+    }
+
     @Activate
     public OciImageService(OciConfig config) throws IOException {
-        this(storeDir(config), config.maxStoreSize(), split(config.insecureRegistries()),
+        this.setup = setup(config);
+    }
+
+    private static Setup setup(OciConfig config) throws IOException {
+        return setup(storeDir(config), config.maxStoreSize(), split(config.insecureRegistries()),
                 config.caBundle().isBlank() ? null : TrustStores.withBundle(Path.of(config.caBundle().trim())),
                 nodeCredentials(config.dockerConfig()));
     }
 
     OciImageService(Path storeDir, long maxStoreSize, Set<String> insecureRegistries, SSLContext ssl,
             List<RegistryCredential> nodeCredentials) throws IOException {
-        this.registry = new RegistryClient(insecureRegistries, ssl);
-        this.puller = new ModulePuller(registry, new ModuleStore(storeDir, maxStoreSize));
-        this.pusher = new ModulePusher(registry);
-        this.nodeCredentials = List.copyOf(nodeCredentials);
+        this.setup = setup(storeDir, maxStoreSize, insecureRegistries, ssl, nodeCredentials);
+    }
+
+    private static Setup setup(Path storeDir, long maxStoreSize, Set<String> insecureRegistries, SSLContext ssl,
+            List<RegistryCredential> nodeCredentials) throws IOException {
+        var registry = new RegistryClient(insecureRegistries, ssl);
+        var store = new ModuleStore(storeDir, maxStoreSize);
         LOG.info("Image service ready (store {}, insecure registries {}, node credentials for {})", storeDir,
                 insecureRegistries, nodeCredentials.stream().map(RegistryCredential::registry).toList());
+        return new Setup(new ModulePuller(registry, store), new ModulePusher(registry), List.copyOf(nodeCredentials));
     }
 
     @Override
@@ -117,7 +136,7 @@ public final class OciImageService implements ImageService {
         try {
             pull.download = downloads.submit(() -> {
                 try {
-                    pull.result.complete(puller.pull(ref, policy, credential));
+                    pull.result.complete(setup.puller().pull(ref, policy, credential));
                 } catch (PullException | RuntimeException e) {
                     pull.result.completeExceptionally(e);
                 } finally {
@@ -161,7 +180,7 @@ public final class OciImageService implements ImageService {
         if (module.length < 8 || module[0] != 0 || module[1] != 'a' || module[2] != 's' || module[3] != 'm') {
             throw new PullException(Kind.INVALID_MODULE, wasm + " is not a WebAssembly module");
         }
-        String digest = pusher.push(module, wasm.getFileName().toString(), ref, credentialFor(ref, credentials));
+        String digest = setup.pusher().push(module, wasm.getFileName().toString(), ref, credentialFor(ref, credentials));
         LOG.info("Pushed {} as {} ({})", wasm, ref, digest);
         return digest;
     }
@@ -177,7 +196,7 @@ public final class OciImageService implements ImageService {
     /** The pod's credentials for the registry first, then the node's. */
     private Optional<RegistryCredential> credentialFor(ImageReference ref, List<RegistryCredential> fromPod) {
         List<RegistryCredential> all = new ArrayList<>(fromPod);
-        all.addAll(nodeCredentials);
+        all.addAll(setup.nodeCredentials());
         return all.stream().filter(c -> DockerConfig.registryOf(c.registry()).equals(ref.registry())).findFirst();
     }
 
