@@ -55,15 +55,21 @@ final class ClusterPodsBench {
                     .with("kubeconfig", api.writeKubeconfig(dir.resolve("kubeconfig")).toString())
                     .build());
             try {
-                measure(api, "warmup", BenchMode.count(5, 1), RUN_FOR);
-                var sleeping = measure(api, "pod", PODS, RUN_FOR);
-                var hello = measure(api, "hello", PODS, Duration.ZERO);
+                measure(api, kubelet, "warmup", BenchMode.count(5, 1), RUN_FOR);
+                var sleeping = measure(api, kubelet, "pod", PODS, RUN_FOR);
+                var hello = measure(api, kubelet, "hello", PODS, Duration.ZERO);
                 System.out.printf("Cluster pods: %d pods created at once on the mock API server (every write answered"
                         + " %d ms late), per round%n", PODS, WRITE_LATENCY_MS);
                 System.out.printf("  %-40s %10s %10s %10s%n", "", "median", "p99", "max");
+                KrustletBench.row("created -> Running on the node", sleeping.runningOnNode());
                 KrustletBench.row("created -> Running in the API", sleeping.running());
                 KrustletBench.row("created -> Succeeded (module sleeps 1 s)", sleeping.succeeded());
-                KrustletBench.row("created -> Succeeded (hello, exits at once)", hello.succeeded());
+                KrustletBench.row("created -> Succeeded on the node (hello)", hello.succeededOnNode());
+                KrustletBench.row("created -> Succeeded in the API (hello)", hello.succeeded());
+                System.out.printf("  pod status writes: %d PUTs, %d answered 409 Conflict; %d GETs of single pods%n",
+                        api.requests().stream().filter(r -> r.startsWith("PUT ") && r.contains("/status")).count(),
+                        api.answered(409), api.requests().stream().filter(r -> r.startsWith("GET ")
+                                && r.matches("GET /api/v1/namespaces/[^/]+/pods/[^/?]+")).count());
                 System.out.printf("  all %d sleeping pods Succeeded %.1f s after the first was created;"
                         + " all %d hello pods %.1f s%n%n", PODS, sleeping.allDoneNanos() / 1e9, PODS,
                         hello.allDoneNanos() / 1e9);
@@ -73,12 +79,39 @@ final class ClusterPodsBench {
         }
     }
 
-    private record Result(long[] running, long[] succeeded, long allDoneNanos) {
+    /**
+     * Per pod, from its create call: its phase as a watch on the API server first shows it
+     * Running and Succeeded, and as the node itself first had it (its status listeners).
+     */
+    private record Result(long[] running, long[] succeeded, long[] runningOnNode, long[] succeededOnNode,
+            long allDoneNanos) {
     }
 
     /** @param runFor how long each module sleeps before it exits (zero: it prints and exits) */
-    private static Result measure(MockApiServer api, String prefix, int count, Duration runFor) throws Exception {
+    private static Result measure(MockApiServer api, Kubelet kubelet, String prefix, int count, Duration runFor)
+            throws Exception {
         var client = api.client();
+        Map<String, Long> runningOnNode = new ConcurrentHashMap<>();
+        Map<String, Long> succeededOnNode = new ConcurrentHashMap<>();
+        io.krustlet.core.status.PodStatusListener onNode = new io.krustlet.core.status.PodStatusListener() {
+            @Override
+            public void statusChanged(io.krustlet.core.status.PodSnapshot pod) {
+                long now = System.nanoTime();
+                var phase = pod.status().phase();
+                if (phase == io.krustlet.core.status.PodPhase.Running
+                        || phase == io.krustlet.core.status.PodPhase.Succeeded) {
+                    runningOnNode.putIfAbsent(pod.name(), now);
+                }
+                if (phase == io.krustlet.core.status.PodPhase.Succeeded) {
+                    succeededOnNode.putIfAbsent(pod.name(), now);
+                }
+            }
+
+            @Override
+            public void podRemoved(io.krustlet.core.status.PodSnapshot pod) {
+            }
+        };
+        kubelet.addListener(onNode);
         Map<String, Long> created = new ConcurrentHashMap<>();
         Map<String, Long> running = new ConcurrentHashMap<>();
         Map<String, Long> succeeded = new ConcurrentHashMap<>();
@@ -134,7 +167,12 @@ final class ClusterPodsBench {
             long last = succeeded.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             long[] toRunning = created.keySet().stream().mapToLong(n -> running.get(n) - created.get(n)).toArray();
             long[] toSucceeded = created.keySet().stream().mapToLong(n -> succeeded.get(n) - created.get(n)).toArray();
-            return new Result(toRunning, toSucceeded, last - first);
+            kubelet.removeListener(onNode);
+            long[] toRunningOnNode = created.keySet().stream()
+                    .mapToLong(n -> runningOnNode.get(n) - created.get(n)).toArray();
+            long[] toSucceededOnNode = created.keySet().stream()
+                    .mapToLong(n -> succeededOnNode.get(n) - created.get(n)).toArray();
+            return new Result(toRunning, toSucceeded, toRunningOnNode, toSucceededOnNode, last - first);
         }
     }
 }

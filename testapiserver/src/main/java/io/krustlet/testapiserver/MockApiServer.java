@@ -40,6 +40,8 @@ public final class MockApiServer implements AutoCloseable {
     private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile java.time.Duration writeLatency = java.time.Duration.ZERO;
+    private final java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> answers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Held, so the quieter level stays: the mock logs every request at INFO through java.util.logging. */
     private static final java.util.logging.Logger MOCK_LOG = quiet();
 
@@ -85,6 +87,8 @@ public final class MockApiServer implements AutoCloseable {
                     }
                 }
                 MockResponse response = dispatcher.dispatch(request);
+                answers.computeIfAbsent(response.code(), c -> new java.util.concurrent.atomic.AtomicLong())
+                        .incrementAndGet();
                 java.time.Duration latency = writeLatency;
                 if (!latency.isZero() && WRITES.contains(request.getMethod())) {
                     // a timer on the server's event loop, not a sleep: other requests go on meanwhile
@@ -123,6 +127,12 @@ public final class MockApiServer implements AutoCloseable {
     /** Every request so far, as "METHOD path?query". */
     public java.util.List<String> requests() {
         return java.util.List.copyOf(requests);
+    }
+
+    /** How many requests the CRUD store answered with this HTTP status code (injected failures not counted). */
+    public long answered(int code) {
+        var count = answers.get(code);
+        return count == null ? 0 : count.get();
     }
 
     /** How many pod watches clients have opened. */

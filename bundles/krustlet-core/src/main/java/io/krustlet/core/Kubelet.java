@@ -347,7 +347,7 @@ public final class Kubelet implements KubeletPods, KubeletNode {
             NodeKubeconfig.requireFile(kubeconfig.get());
             LOG.info("Kubelet {} joining the cluster of {} (data {}, runtimes present: {})", settings.nodeName(),
                     kubeconfig.get(), settings.dataDir(), runtimes.runtimes());
-            return ClusterNode.connect(kubeconfig.get());
+            return ClusterNode.connect(kubeconfig.get(), settings.kubeAPIQPS(), settings.kubeAPIBurst());
         } catch (IOException | RuntimeException e) {
             LOG.error("Cannot join a cluster ({}); running standalone", e.getMessage());
             return null;
