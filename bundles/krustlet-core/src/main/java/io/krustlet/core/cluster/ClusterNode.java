@@ -81,7 +81,7 @@ public final class ClusterNode implements AutoCloseable {
         this.mirrorPods = new MirrorPods(client, settings.nodeName(), staticPods, statusThread, statusWriter::rewrite);
         this.events = new EventRecorder(client, settings.nodeName(), eventThread, clock);
         var admission = new PodAdmission(settings.maxPods(), environment.cpus() * 1000L, environment.memoryBytes());
-        this.pods = new ApiPodSource(client, settings.nodeName(), nodeIP, workers,
+        this.pods = new ApiPodSource(client, settings.nodeName(), nodeIP, settings.defaultRuntime(), workers,
                 new PodTranslator(settings.nodeName()), admission, this::activePods, statusWriter, events, mirrorPods);
         LOG.info("Node {} joins the cluster at {} as {} (InternalIP {})", settings.nodeName(),
                 client.getConfiguration().getMasterUrl(), settings.nodeName(), nodeIP);
@@ -122,6 +122,11 @@ public final class ClusterNode implements AutoCloseable {
         heartbeat.start();
         events.recordNode(false, "Starting", "Starting kubelet.");
         pods.start();
+    }
+
+    /** ConfigMaps, Secrets, tokens and pods of this cluster, read with the node's client and its pod informer. */
+    public io.krustlet.core.pod.ApiObjects apiObjects() {
+        return new KubernetesApiObjects(client, (namespace, name) -> pods.cached(namespace, name));
     }
 
     /** Where the pod workers report Events while the node is in a cluster. */

@@ -262,6 +262,9 @@ final class NodeHeartbeat implements AutoCloseable {
     }
 
     private Duration failed(Exception e) {
+        if (closed) {
+            return intervals.renew(); // interrupted by the node's shutdown: nothing to report
+        }
         postAfterReconnect = true;
         if (failingSince == null) {
             failingSince = clock.instant();

@@ -66,6 +66,8 @@ final class PodStatusWriter implements PodStatusListener {
      * would cost a 409 and a GET). Someone else's write since then costs the same; no more.
      */
     private final Map<String, Pod> answered = new ConcurrentHashMap<>();
+    /** The latest status of every pod, by uid, for {@link #rewrite}. */
+    private final Map<String, PodSnapshot> latest = new ConcurrentHashMap<>();
 
     private final Object lock = new Object();
     /** The latest status of each pod that waits for a write, by pod key, oldest first. Under {@link #lock}. */
@@ -110,6 +112,7 @@ final class PodStatusWriter implements PodStatusListener {
 
     @Override
     public void statusChanged(PodSnapshot pod) {
+        latest.put(pod.uid(), pod);
         synchronized (lock) {
             pending.put(pod.key(), pod);
             dispatch();
@@ -120,17 +123,20 @@ final class PodStatusWriter implements PodStatusListener {
     public void podRemoved(PodSnapshot pod) {
         written.remove(pod.uid());
         answered.remove(pod.uid());
+        latest.remove(pod.uid());
     }
 
     /**
-     * Writes the pod's status even if it did not change (its object was made anew); a newer
-     * status already waiting to be written wins over {@code pod}.
+     * Writes the pod's latest status even if it did not change (its object was made anew, a
+     * mirror pod say, whose earlier writes found nothing to write to); a newer status than
+     * {@code pod} wins.
      */
     void rewrite(PodSnapshot pod) {
         written.remove(pod.uid());
         answered.remove(pod.uid());
+        PodSnapshot newest = latest.getOrDefault(pod.uid(), pod);
         synchronized (lock) {
-            pending.putIfAbsent(pod.key(), pod);
+            pending.putIfAbsent(newest.key(), newest);
             dispatch();
         }
     }
