@@ -33,6 +33,8 @@ public final class ClusterNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(10);
+    /** How often pod statuses changed by others are written again (the kubelet's status manager syncBatch). */
+    private static final Duration STATUS_RECONCILE = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
     private final ScheduledExecutorService heartbeatThread = Executors.newSingleThreadScheduledExecutor(
@@ -122,6 +124,13 @@ public final class ClusterNode implements AutoCloseable {
         heartbeat.start();
         events.recordNode(false, "Starting", "Starting kubelet.");
         pods.start();
+        statusThread.scheduleWithFixedDelay(() -> {
+            try {
+                statusWriter.reconcile();
+            } catch (RuntimeException e) {
+                LOG.warn("Reconciling pod statuses failed", e); // the next period tries again
+            }
+        }, STATUS_RECONCILE.toMillis(), STATUS_RECONCILE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** ConfigMaps, Secrets, tokens and pods of this cluster, read with the node's client and its pod informer. */

@@ -192,6 +192,58 @@ final class PodStatusWriter implements PodStatusListener {
         }
     }
 
+    /**
+     * Writes again what another writer changed behind the node's back: every pod whose phase or
+     * readiness (Ready, ContainersReady) in the node's informer differs from what the node wrote
+     * last. The node lifecycle controller marks a node's pods not ready when it stops hearing from
+     * the node; the kubelet's status manager reconciles such differences every 10 s (syncBatch,
+     * needsReconcile). A pod with a write pending or in flight is left alone: its write is coming.
+     */
+    void reconcile() {
+        for (var entry : written.entrySet()) {
+            PodSnapshot snapshot = latest.get(entry.getKey());
+            if (snapshot == null) {
+                continue;
+            }
+            synchronized (lock) {
+                if (pending.containsKey(snapshot.key()) || inFlight.contains(snapshot.key())) {
+                    continue;
+                }
+            }
+            Pod inApi = cache.apply(snapshot.namespace(), snapshot.name());
+            if (inApi == null || inApi.getStatus() == null || !target.accepts(snapshot, inApi)) {
+                continue;
+            }
+            if (!sameNews(entry.getValue(), inApi.getStatus())) {
+                LOG.info("The status of pod {} was changed by someone else ({}); writing the node's again",
+                        snapshot.key(), readiness(inApi.getStatus()));
+                rewrite(latest.getOrDefault(snapshot.uid(), snapshot));
+            }
+        }
+    }
+
+    private static boolean sameNews(PodStatus ours, io.fabric8.kubernetes.api.model.PodStatus inApi) {
+        if (!ours.phase().name().equals(inApi.getPhase())) {
+            return false;
+        }
+        for (String type : List.of(io.krustlet.core.status.PodCondition.READY,
+                io.krustlet.core.status.PodCondition.CONTAINERS_READY)) {
+            var mine = ours.condition(type);
+            String theirs = inApi.getConditions() == null ? null : inApi.getConditions().stream()
+                    .filter(c -> type.equals(c.getType())).map(c -> c.getStatus()).findFirst().orElse(null);
+            if (mine.isPresent() && !(mine.get().status() ? "True" : "False").equals(theirs)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String readiness(io.fabric8.kubernetes.api.model.PodStatus status) {
+        return "phase " + status.getPhase() + (status.getConditions() == null ? "" : ", " + status.getConditions()
+                .stream().map(c -> c.getType() + "=" + c.getStatus() + (c.getReason() == null ? "" : " (" + c.getReason()
+                        + ")")).toList());
+    }
+
     /** Starts writes while there is room: urgent pods first, then the oldest waiting. Under {@link #lock}. */
     private void dispatch() {
         while (inFlight.size() < maxInFlight) {
