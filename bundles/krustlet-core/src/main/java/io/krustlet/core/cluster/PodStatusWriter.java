@@ -260,7 +260,7 @@ final class PodStatusWriter implements PodStatusListener {
                 // shutting down: nothing will write it any more
                 inFlight.remove(key);
                 pending.putIfAbsent(key, snapshot);
-                completeWaiters(key);
+                takeWaiters(key).forEach(f -> f.complete(null)); // (shutting down: nothing else writes)
                 return;
             }
         }
@@ -291,22 +291,30 @@ final class PodStatusWriter implements PodStatusListener {
             LOG.warn("Writing the status of pod {} failed unexpectedly", key, e);
             ok = false;
         }
+        List<CompletableFuture<Void>> done = List.of();
         synchronized (lock) {
             inFlight.remove(key);
             if (ok) {
                 retryDelay = FIRST_RETRY;
                 if (!pending.containsKey(key)) {
-                    completeWaiters(key);
+                    done = takeWaiters(key);
                 }
             } else {
                 failures++;
                 pending.putIfAbsent(key, snapshot); // a newer status that came meanwhile wins
-                completeWaiters(key);
+                done = takeWaiters(key);
                 pause();
             }
             lock.notifyAll();
             dispatch();
         }
+        // outside the lock: what waits (a deletion's last steps) may call the API server itself
+        done.forEach(f -> f.complete(null));
+    }
+
+    private List<CompletableFuture<Void>> takeWaiters(String key) {
+        List<CompletableFuture<Void>> done = waiters.remove(key);
+        return done == null ? List.of() : done;
     }
 
     /** The API server cannot be reached: no new writes until the back-off has passed. Under {@link #lock}. */
@@ -328,13 +336,6 @@ final class PodStatusWriter implements PodStatusListener {
         synchronized (lock) {
             paused = false;
             dispatch();
-        }
-    }
-
-    private void completeWaiters(String key) {
-        List<CompletableFuture<Void>> done = waiters.remove(key);
-        if (done != null) {
-            done.forEach(f -> f.complete(null));
         }
     }
 
