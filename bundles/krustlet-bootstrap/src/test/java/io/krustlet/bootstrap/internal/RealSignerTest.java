@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.krustlet.testapiserver.MockApiServer;
+import io.krustlet.testkit.time.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -53,7 +54,7 @@ class RealSignerTest {
     void setUp() throws Exception {
         api = MockApiServer.start();
         time = new ManualScheduler(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        controller = new TestCsrController(api.client(), time);
+        controller = new TestCsrController(api.client(), time.clock());
         signer = new OpensslSigner(dir.resolve("openssl-ca"));
         log = new LogCapture();
     }
@@ -92,7 +93,12 @@ class RealSignerTest {
             public void close() {
             }
         };
-        certificates = new NodeCertificates(settings, time, time, TIMING, new Random(7), publisher, "node-a");
+        Scheduler scheduler = (task, delay) -> {
+            var future = time.schedule(task, delay);
+            return () -> future.cancel(false);
+        };
+        certificates = new NodeCertificates(settings, scheduler, time.clock(), TIMING, new Random(7), publisher,
+                "node-a");
         certificates.start(Map.of(), dir);
         time.runDue();
         return kubeconfig;
@@ -156,15 +162,15 @@ class RealSignerTest {
     @Test
     void aCertificateTheNodeCannotUseMakesAtMostOneCsrPerBackoffStep() throws Exception {
         startBootstrap();
-        List<Instant> requested = new ArrayList<>(List.of(time.instant()));
+        List<Instant> requested = new ArrayList<>(List.of(time.clock().instant()));
         java.util.Set<String> answered = new java.util.HashSet<>();
-        Instant end = time.instant().plus(Duration.ofMinutes(12));
-        while (time.instant().isBefore(end)) {
+        Instant end = time.clock().instant().plus(Duration.ofMinutes(12));
+        while (time.clock().instant().isBefore(end)) {
             var requests = controller.requests();
             int made = requests.size() - requested.size();
-            assertThat(made).as("new CSRs within one second at " + time.instant()).isLessThanOrEqualTo(1);
+            assertThat(made).as("new CSRs within one second at " + time.clock().instant()).isLessThanOrEqualTo(1);
             if (made == 1) {
-                requested.add(time.instant());
+                requested.add(time.clock().instant());
             }
             for (var request : requests) {
                 if (answered.add(request.name())) {

@@ -9,6 +9,7 @@ import io.krustlet.core.pod.FakeApiObjects;
 import io.krustlet.core.pod.NodeInfo;
 import io.krustlet.core.pod.PodDefinition;
 import io.krustlet.core.pod.PodTranslator;
+import io.krustlet.testkit.time.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
