@@ -340,8 +340,11 @@ final class PodStatusWriter implements PodStatusListener {
     }
 
     private Pod cached(PodSnapshot snapshot) {
-        Pod own = answered.get(snapshot.uid());
-        Pod pod = own != null ? own : cache.apply(snapshot.namespace(), snapshot.name());
+        Pod own = answered.remove(snapshot.uid());
+        if (own != null) {
+            return own; // our own last answer: nobody else holds it (a pod's writes never overlap)
+        }
+        Pod pod = cache.apply(snapshot.namespace(), snapshot.name());
         // a copy: the informer's objects are shared and must never change under it
         return pod == null ? null : new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();
     }
