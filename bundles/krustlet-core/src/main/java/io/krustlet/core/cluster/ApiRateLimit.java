@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client-side limit on the node's API requests, as the kubelet's kubeAPIQPS and kubeAPIBurst
- * set it for client-go: a token bucket holding {@code burst} requests, refilled at {@code qps} per
+ * set it for client-go (defaults 50 and 400: see {@link #DEFAULT_BURST}): a token bucket holding {@code burst} requests, refilled at {@code qps} per
  * second. A request that finds the bucket empty waits (on the thread that sends it) for its
  * token, so a burst of pods cannot flood the API server. Events are not counted: the kubelet sends
  * them through a client of their own, and the node's Event recorder has its own per-pod limit.
@@ -17,9 +17,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ApiRateLimit implements Interceptor {
 
-    /** The kubelet's defaults since Kubernetes 1.27 (kubeAPIQPS 50, kubeAPIBurst 100). */
+    /** The kubelet's sustained rate since Kubernetes 1.27. */
     static final int DEFAULT_QPS = 50;
-    static final int DEFAULT_BURST = 100;
+    /**
+     * Four times the kubelet's 100: a pod's start costs about three status writes (Pending,
+     * Running, finished), so 100 cannot carry a full node's pods (maxPods 110) starting at once,
+     * and their status would trail by seconds; 400 can, and the sustained rate stays 50 per second.
+     */
+    static final int DEFAULT_BURST = 400;
 
     private final double qps;
     private final double burst;

@@ -90,8 +90,8 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * A client for the cluster a kubeconfig names, with the kubelet's default client-side limit
-     * (kubeAPIQPS 50, kubeAPIBurst 100); it contacts nobody until used.
+     * A client for the cluster a kubeconfig names, with the default client-side limit
+     * (kubeAPIQPS 50, kubeAPIBurst 400); it contacts nobody until used.
      */
     public static KubernetesClient connect(Path kubeconfig) throws IOException {
         return connect(kubeconfig, ApiRateLimit.DEFAULT_QPS, ApiRateLimit.DEFAULT_BURST);

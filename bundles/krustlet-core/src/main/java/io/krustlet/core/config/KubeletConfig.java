@@ -79,8 +79,8 @@ public @interface KubeletConfig {
     int kubeAPIQPS() default 50;
 
     @AttributeDefinition(description = "Requests the node may send the API server at once after a quiet time"
-            + " (the kubelet's kubeAPIBurst)")
-    int kubeAPIBurst() default 100;
+            + " (the kubelet's kubeAPIBurst; 400 here, so that a whole node's pods can start at once)")
+    int kubeAPIBurst() default 400;
 
     @AttributeDefinition(description = "Seconds between refreshes of the configMap, secret, downwardAPI and projected"
             + " volumes of running pods (the kubelet's syncFrequency)")

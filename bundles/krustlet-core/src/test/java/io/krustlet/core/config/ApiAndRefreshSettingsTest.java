@@ -7,14 +7,14 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** kubeAPIQPS, kubeAPIBurst and volumeRefreshSeconds: the kubelet's defaults, overrides, and limits. */
+/** kubeAPIQPS, kubeAPIBurst and volumeRefreshSeconds: defaults, overrides, and limits. */
 class ApiAndRefreshSettingsTest {
 
     @Test
-    void defaultsAreTheKubelets() {
+    void defaultsAreTheKubeletsRateWithABurstForAWholeNode() {
         var settings = KubeletSettings.from(TestKubeletConfig.defaults().build(), Map.of(), Map.of());
         assertThat(settings.kubeAPIQPS()).isEqualTo(50);
-        assertThat(settings.kubeAPIBurst()).isEqualTo(100);
+        assertThat(settings.kubeAPIBurst()).isEqualTo(400);
         assertThat(settings.volumeRefresh()).isEqualTo(Duration.ofMinutes(1));
     }
 
