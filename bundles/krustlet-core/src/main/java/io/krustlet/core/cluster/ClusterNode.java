@@ -76,7 +76,7 @@ public final class ClusterNode implements AutoCloseable {
         this.heartbeat = new NodeHeartbeat(client, () -> base.withRuntimes(runtimes.get()), new NodePressure(settings.dataDir())::measure,
                 heartbeatThread, clock, NodeHeartbeat.Intervals.KUBELET);
         this.statusWriter = new PodStatusWriter(client, nodeIP, statusThread, statusWriters,
-                PodStatusWriter.MAX_IN_FLIGHT, (snapshot, apiPod) ->
+                PodStatusWriter.MAX_IN_FLIGHT, PodStatusWriter.FIRST_WRITE_HOLD, (snapshot, apiPod) ->
                 ApiPodSource.SOURCE.equals(snapshot.source()) ? snapshot.uid().equals(apiPod.getMetadata().getUid())
                         : MirrorPods.mirrors(snapshot, apiPod),
                 (namespace, name) -> this.pods == null ? null : this.pods.cached(namespace, name));

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * order (its next write starts only once the previous one is answered) and only its latest status
  * is kept while it waits, so a burst of changes costs one write. A 409 is retried on a fresh
  * object; when the API server cannot be reached, writing pauses with back-off and nothing is
- * lost meanwhile.
+ * lost meanwhile. A new pod's first status, while it is Pending, waits a moment
+ * ({@code firstWriteHold}) before it is written: a module usually starts within it, and then its
+ * Running (or finished) status is the first and only write, one write instead of two per pod.
  *
  * <p>Thread-safe: listeners call in from pod workers; writes run on the writer executor; the
  * scheduler only times the back-off.
@@ -42,6 +44,8 @@ final class PodStatusWriter implements PodStatusListener {
     private static final Logger LOG = LoggerFactory.getLogger(PodStatusWriter.class);
     /** Status writes in flight at once, for different pods. */
     static final int MAX_IN_FLIGHT = 8;
+    /** How long a new pod's first, Pending status waits for a newer one (a module starts in tens of ms). */
+    static final Duration FIRST_WRITE_HOLD = Duration.ofMillis(100);
     private static final int CONFLICT_RETRIES = 5;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
@@ -57,6 +61,7 @@ final class PodStatusWriter implements PodStatusListener {
     private final ScheduledExecutorService scheduler;
     private final Executor writers;
     private final int maxInFlight;
+    private final long firstWriteHoldNanos;
     private final Target target;
     private final java.util.function.BiFunction<String, String, Pod> cache;
     private final Map<String, PodStatus> written = new ConcurrentHashMap<>();
@@ -76,6 +81,8 @@ final class PodStatusWriter implements PodStatusListener {
     private final Set<String> inFlight = new HashSet<>();
     /** Pods someone waits for (a deletion, a shutdown): written first, even while paused. Under {@link #lock}. */
     private final Set<String> urgent = new LinkedHashSet<>();
+    /** New pods whose first (Pending) status waits until this System.nanoTime(), by key. Under {@link #lock}. */
+    private final Map<String, Long> held = new HashMap<>();
     private final Map<String, List<CompletableFuture<Void>>> waiters = new HashMap<>();
     private boolean paused;
     private long failures;
@@ -89,7 +96,7 @@ final class PodStatusWriter implements PodStatusListener {
      */
     PodStatusWriter(KubernetesClient client, String nodeIP, ScheduledExecutorService executor, Target target,
             java.util.function.BiFunction<String, String, Pod> cache) {
-        this(client, nodeIP, executor, executor, 1, target, cache);
+        this(client, nodeIP, executor, executor, 1, Duration.ZERO, target, cache);
     }
 
     /**
@@ -97,10 +104,14 @@ final class PodStatusWriter implements PodStatusListener {
      * @param writers runs the writes; they block on the API server, so it should have
      *     {@code maxInFlight} threads
      * @param maxInFlight the most writes in flight at once (each for another pod)
+     * @param firstWriteHold how long a new pod's first status waits while it is Pending, for a
+     *     newer one to take its place (zero: written at once)
      * @param cache the pod as the node's informer last saw it (namespace, name), or null
      */
     PodStatusWriter(KubernetesClient client, String nodeIP, ScheduledExecutorService scheduler, Executor writers,
-            int maxInFlight, Target target, java.util.function.BiFunction<String, String, Pod> cache) {
+            int maxInFlight, Duration firstWriteHold, Target target,
+            java.util.function.BiFunction<String, String, Pod> cache) {
+        this.firstWriteHoldNanos = firstWriteHold.toNanos();
         this.client = client;
         this.nodeIP = nodeIP;
         this.scheduler = scheduler;
@@ -114,7 +125,19 @@ final class PodStatusWriter implements PodStatusListener {
     public void statusChanged(PodSnapshot pod) {
         latest.put(pod.uid(), pod);
         synchronized (lock) {
+            boolean first = !pending.containsKey(pod.key()) && !inFlight.contains(pod.key())
+                    && !written.containsKey(pod.uid());
             pending.put(pod.key(), pod);
+            if (first && firstWriteHoldNanos > 0 && pod.status().phase() == io.krustlet.core.status.PodPhase.Pending) {
+                held.put(pod.key(), System.nanoTime() + firstWriteHoldNanos);
+                try {
+                    scheduler.schedule(this::resume, firstWriteHoldNanos, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    held.remove(pod.key()); // shutting down: no timer will come
+                }
+            } else {
+                held.remove(pod.key()); // a newer status: no reason to wait any more
+            }
             dispatch();
         }
     }
@@ -137,6 +160,7 @@ final class PodStatusWriter implements PodStatusListener {
         PodSnapshot newest = latest.getOrDefault(pod.uid(), pod);
         synchronized (lock) {
             pending.putIfAbsent(newest.key(), newest);
+            held.remove(newest.key());
             dispatch();
         }
     }
@@ -253,6 +277,7 @@ final class PodStatusWriter implements PodStatusListener {
             }
             PodSnapshot snapshot = pending.remove(key);
             urgent.remove(key);
+            held.remove(key);
             inFlight.add(key);
             try {
                 writers.execute(() -> writeAndContinue(key, snapshot));
@@ -275,8 +300,10 @@ final class PodStatusWriter implements PodStatusListener {
         if (paused) {
             return null;
         }
+        long now = System.nanoTime();
         for (String key : pending.keySet()) {
-            if (!inFlight.contains(key)) {
+            Long until = held.get(key);
+            if (!inFlight.contains(key) && (until == null || until - now <= 0)) {
                 return key;
             }
         }

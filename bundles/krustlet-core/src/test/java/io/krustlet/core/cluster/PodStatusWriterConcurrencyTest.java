@@ -96,7 +96,7 @@ class PodStatusWriterConcurrencyTest {
     }
 
     private PodStatusWriter writer() {
-        return new PodStatusWriter(client, "10.0.0.1", scheduler, writers, PodStatusWriter.MAX_IN_FLIGHT,
+        return new PodStatusWriter(client, "10.0.0.1", scheduler, writers, PodStatusWriter.MAX_IN_FLIGHT, Duration.ZERO,
                 (s, p) -> s.uid().equals(p.getMetadata().getUid()), (ns, name) -> null);
     }
 
@@ -156,6 +156,26 @@ class PodStatusWriterConcurrencyTest {
         assertThat(inFlight.maxPerPod.values()).extracting(AtomicInteger::get).containsOnly(1);
         var status = api.client().pods().inNamespace("default").withName("changing").get().getStatus();
         assertThat(status.getContainerStatuses().get(0).getState().getTerminated().getReason()).isEqualTo("Completed");
+    }
+
+    @Test
+    void aNewPodsPendingStatusOvertakenWithinTheHoldIsNeverWrittenOneThatStaysIs() {
+        Pod starting = createPod("starting");
+        Pod stuck = createPod("stuck");
+        var writer = new PodStatusWriter(client, "10.0.0.1", scheduler, writers, PodStatusWriter.MAX_IN_FLIGHT,
+                Duration.ofSeconds(2), (s, p) -> s.uid().equals(p.getMetadata().getUid()), (ns, name) -> null);
+        Instant started = Instant.parse("2026-01-01T00:00:01Z");
+
+        writer.statusChanged(snapshot(starting, PodPhase.Pending, new ContainerState.Waiting("ContainerCreating", null)));
+        writer.statusChanged(snapshot(stuck, PodPhase.Pending, new ContainerState.Waiting("ContainerCreating", null)));
+        writer.statusChanged(snapshot(starting, PodPhase.Running, new ContainerState.Running(started)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Running".equals(phase("starting")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Pending".equals(phase("stuck")));
+        assertThat(api.requests().stream().filter(r -> r.startsWith("PUT /api/v1/namespaces/default/pods/starting/")))
+                .as("its Pending was overtaken while it waited: one write").hasSize(1);
+        assertThat(api.requests().stream().filter(r -> r.startsWith("PUT /api/v1/namespaces/default/pods/stuck/")))
+                .as("still Pending after the hold: written then").hasSize(1);
     }
 
     @Test
