@@ -43,9 +43,9 @@ push FILE REF *FLAGS:
     @[ -f bundles/krustlet-oci/target/classes/io/krustlet/oci/internal/PushTool.class ] || {{mvn}} -q install -DskipTests -pl bundles/krustlet-oci -am
     {{mvn}} -q -pl bundles/krustlet-oci exec:java -Dexec.mainClass=io.krustlet.oci.internal.PushTool -Dexec.classpathScope=compile -Dexec.args="$(realpath {{FILE}}) {{REF}} {{FLAGS}}"
 
-# Install the Debian packages the tests need: the wasm32-wasi C toolchain and an OCI registry (needs root).
+# Install the Debian packages the tests need: the wasm32-wasi C toolchain, an OCI registry and openssl (needs root).
 deps:
-    apt-get update -q && apt-get install -y -q clang lld wasi-libc libclang-rt-14-dev-wasm32 docker-registry apache2-utils
+    apt-get update -q && apt-get install -y -q clang lld wasi-libc libclang-rt-14-dev-wasm32 docker-registry apache2-utils openssl
 
 [private]
 check-wasi-toolchain:

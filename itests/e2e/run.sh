@@ -6,6 +6,10 @@
 # the Node to be Ready; runs the JUnit scenarios itests/src/test/java/io/krustlet/itests/e2e/*E2E.java
 # (failsafe, profile e2e: not the Pax Exam *IT tests); stops the node whatever happens.
 # TEST, if given, selects scenarios as failsafe's -Dit.test does (LogsE2E, 'VolumesE2E#secret*').
+# Some scenarios start a node of their own from the same distribution (BootstrapE2E: TLS bootstrap
+# with a bootstrap token; ApiServerOutageE2E: the node cut off from the API server for a minute;
+# LogsAfterNodeRestartE2E: a node restart), named krustlet-e2e-<purpose>-<random>, on a free kubelet
+# port, and stop it again; the API server must reach those ports too.
 #
 # Environment: KUBECONFIG (required, else the suite is skipped), E2E_NODE_NAME, E2E_NO_BUILD=1 (use
 # the distribution as built even when sources are newer), E2E_READY_TIMEOUT (seconds for the Node
@@ -99,6 +103,7 @@ e2e_java AwaitNodeReady "$NODE_NAME" "${E2E_READY_TIMEOUT:-180}" "$KARAF_PID"
 echo "test-e2e: running the scenarios"
 args=(-pl itests verify -Pe2e
     "-Dkrustlet.e2e.node=$NODE_NAME"
+    "-Dkrustlet.e2e.distribution=$DIST"
     "-Dkrustlet.e2e.image=fs/$WORK/modules/testmod.wasm"
     "-Dkrustlet.e2e.hostDir=$WORK/host"
     "-Dkrustlet.e2e.timeoutSeconds=${E2E_TIMEOUT:-120}")

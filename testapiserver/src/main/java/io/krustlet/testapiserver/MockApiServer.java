@@ -39,6 +39,9 @@ public final class MockApiServer implements AutoCloseable {
     private final AtomicInteger podWatches = new AtomicInteger();
     private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.time.Duration writeLatency = java.time.Duration.ZERO;
+    private final java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> answers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Held, so the quieter level stays: the mock logs every request at INFO through java.util.logging. */
     private static final java.util.logging.Logger MOCK_LOG = quiet();
 
@@ -83,9 +86,29 @@ public final class MockApiServer implements AutoCloseable {
                         });
                     }
                 }
-                return dispatcher.dispatch(request);
+                MockResponse response = dispatcher.dispatch(request);
+                answers.computeIfAbsent(response.code(), c -> new java.util.concurrent.atomic.AtomicLong())
+                        .incrementAndGet();
+                java.time.Duration latency = writeLatency;
+                if (!latency.isZero() && WRITES.contains(request.getMethod())) {
+                    // a timer on the server's event loop, not a sleep: other requests go on meanwhile
+                    response.setBodyDelay(latency);
+                }
+                return response;
             }
         };
+    }
+
+    private static final java.util.Set<String> WRITES = java.util.Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    /**
+     * Answers every write (POST, PUT, PATCH, DELETE) {@code latency} late, as a real API server
+     * waits for etcd (about 20 ms on a small control plane). The object is stored, and watchers
+     * see it, at once; the writer gets its answer after the latency, so a client that writes one
+     * request after another pays it for each. Zero (the default) answers at once.
+     */
+    public void delayWrites(java.time.Duration latency) {
+        this.writeLatency = latency;
     }
 
     /** The next pod watch is answered 410 Gone (its resourceVersion is too old), as etcd compaction does. */
@@ -104,6 +127,12 @@ public final class MockApiServer implements AutoCloseable {
     /** Every request so far, as "METHOD path?query". */
     public java.util.List<String> requests() {
         return java.util.List.copyOf(requests);
+    }
+
+    /** How many requests the CRUD store answered with this HTTP status code (injected failures not counted). */
+    public long answered(int code) {
+        var count = answers.get(code);
+        return count == null ? 0 : count.get();
     }
 
     /** How many pod watches clients have opened. */

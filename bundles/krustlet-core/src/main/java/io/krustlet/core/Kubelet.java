@@ -3,7 +3,6 @@ package io.krustlet.core;
 import io.krustlet.api.ContainerRuntime;
 import io.krustlet.core.cluster.ClusterNode;
 import io.krustlet.core.cluster.CurrentApiObjects;
-import io.krustlet.core.cluster.KubernetesApiObjects;
 import io.krustlet.bootstrap.NodeAddresses;
 import io.krustlet.bootstrap.NodeCredentials;
 import io.krustlet.bootstrap.NodeKubeconfig;
@@ -207,12 +206,12 @@ public final class Kubelet implements KubeletPods, KubeletNode {
             t.setDaemon(true);
             return t;
         });
-        var volumes = new VolumeManager(settings.dataDir().resolve("pods"), apiObjects, node, volumeTimers,
-                java.time.Clock.systemUTC());
         PodEvents podEvents = (pod, container, warning, reason, message) -> {
             eventLog.record(pod, container, warning, reason, message);
             events.record(pod, container, warning, reason, message);
         };
+        var volumes = new VolumeManager(settings.dataDir().resolve("pods"), apiObjects, node, volumeTimers,
+                java.time.Clock.systemUTC(), podEvents);
         var launcher = new RuntimeContainerLauncher(modules, volumes, logs, apiObjects, node, podEvents);
         probes = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "krustlet-probe");
@@ -224,11 +223,14 @@ public final class Kubelet implements KubeletPods, KubeletNode {
         pods = new PodWorkers((pod, prior, publisher) -> new PodWorker(pod, bindingOf(pod), prior, services,
                 publisher));
         pods.addListener(new PodPhaseLogger());
+        pods.addListener(new io.krustlet.core.lifecycle.ActiveDeadlines(pods, timers));
         pods.onForget(volumes::release);
         pods.onForget(pod -> logs.removePod(pod.namespace(), pod.name(), pod.uid()));
         pods.onForget(pod -> eventLog.forget(pod.uid()));
         volumeTimers.scheduleWithFixedDelay(() -> pods.evictWhere(volumes::sizeLimitExceeded),
                 EVICTION_CHECK.toSeconds(), EVICTION_CHECK.toSeconds(), TimeUnit.SECONDS);
+        long refresh = settings.volumeRefresh().toMillis();
+        volumeTimers.scheduleWithFixedDelay(() -> refreshVolumes(volumes), refresh, refresh, TimeUnit.MILLISECONDS);
         runtimes.addListener(pods);
         runtimes.addListener(runtimeLabels);
         if (client != null) {
@@ -273,7 +275,7 @@ public final class Kubelet implements KubeletPods, KubeletNode {
     private void join(KubernetesClient client) {
         cluster = new ClusterNode(client, settings, nodeIP, NodeEnvironment.of(settings.dataDir()), pods, runtimes::versions,
                 uid -> staticPods == null ? Optional.empty() : staticPods.manifest(uid), java.time.Clock.systemUTC());
-        apiObjects.use(new KubernetesApiObjects(client));
+        apiObjects.use(cluster.apiObjects());
         events = cluster.events();
         joinedSerial = credentialSerial;
         clusterClient = client;
@@ -347,7 +349,7 @@ public final class Kubelet implements KubeletPods, KubeletNode {
             NodeKubeconfig.requireFile(kubeconfig.get());
             LOG.info("Kubelet {} joining the cluster of {} (data {}, runtimes present: {})", settings.nodeName(),
                     kubeconfig.get(), settings.dataDir(), runtimes.runtimes());
-            return ClusterNode.connect(kubeconfig.get());
+            return ClusterNode.connect(kubeconfig.get(), settings.kubeAPIQPS(), settings.kubeAPIBurst());
         } catch (IOException | RuntimeException e) {
             LOG.error("Cannot join a cluster ({}); running standalone", e.getMessage());
             return null;
@@ -408,6 +410,17 @@ public final class Kubelet implements KubeletPods, KubeletNode {
         }
         if (probes != null) {
             probes.shutdownNow();
+        }
+    }
+
+    /** The kubelet's periodic remount of configMap, secret, downwardAPI and projected volumes. */
+    private void refreshVolumes(VolumeManager volumes) {
+        for (PodDefinition pod : pods.active()) {
+            try {
+                volumes.refresh(pod);
+            } catch (RuntimeException e) {
+                LOG.warn("Refreshing the volumes of pod {} failed", pod.key(), e); // the next period tries again
+            }
         }
     }
 

@@ -331,9 +331,15 @@ public abstract class E2ESupport {
     /** Waits until a log read the given way (tail, timestamps, previous) satisfies the condition. */
     protected static String awaitLog(String pod, String container, String what, Supplier<String> read,
             Predicate<String> condition) {
+        return awaitLog(pod, container, what, read, condition, TIMEOUT);
+    }
+
+    /** As {@link #awaitLog(String, String, String, Supplier, Predicate)}, with a deadline of its own. */
+    protected static String awaitLog(String pod, String container, String what, Supplier<String> read,
+            Predicate<String> condition, Duration timeout) {
         String[] last = {null};
         String[] error = {null};
-        await("the log of " + pod + "/" + container + " to " + what, TIMEOUT, () -> {
+        await("the log of " + pod + "/" + container + " to " + what, timeout, () -> {
             try {
                 last[0] = read.get();
                 error[0] = null;
@@ -374,7 +380,13 @@ public abstract class E2ESupport {
 
     /** Waits until the pod's events satisfy the condition. */
     protected static List<Event> awaitEvents(String pod, String what, Predicate<List<Event>> condition) {
-        return await("events of " + pod + " to show " + what, TIMEOUT, () -> events(pod), condition,
+        return awaitEvents(pod, what, condition, TIMEOUT);
+    }
+
+    /** As {@link #awaitEvents(String, String, Predicate)}, with a deadline of its own. */
+    protected static List<Event> awaitEvents(String pod, String what, Predicate<List<Event>> condition,
+            Duration timeout) {
+        return await("events of " + pod + " to show " + what, timeout, () -> events(pod), condition,
                 () -> describe(pod));
     }
 
@@ -399,6 +411,32 @@ public abstract class E2ESupport {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /**
+     * Polls {@code probe} for {@code during}: {@code condition} must hold every time; fails at once,
+     * with {@code what} and the {@code state}, when it does not. For what must not happen (a second
+     * CSR, a restart), an observation window is the only way to tell.
+     */
+    protected static <T> void holdsFor(String what, Duration during, Supplier<T> probe, Predicate<T> condition,
+            Supplier<String> state) {
+        long end = System.nanoTime() + during.toNanos();
+        while (true) {
+            T value = probe.get();
+            if (!condition.test(value)) {
+                throw new AssertionError("expected " + what + " for " + during.toSeconds() + " s, but: " + value + "\n"
+                        + state.get());
+            }
+            if (System.nanoTime() - end > 0) {
+                return;
+            }
+            try {
+                Thread.sleep(POLL.toMillis()); // the poll interval of an observation window
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while watching " + what);
             }
         }
     }

@@ -17,7 +17,9 @@ import java.util.function.Function;
  * {@code KUBECONFIG} names: every pod labelled {@code krustlet-e2e=true}, in any namespace (forced:
  * grace period 0, as {@code kubectl delete --force --grace-period=0}); the ConfigMaps and Secrets
  * labelled so in namespace {@code krustlet-e2e}; the Nodes whose name starts with
- * {@code krustlet-e2e-} and their Leases. It says what it removed.
+ * {@code krustlet-e2e-} and their Leases; what the TLS bootstrap scenario makes: bootstrap token
+ * Secrets in kube-system and ClusterRoleBindings labelled so, and the CSRs of those tokens and of
+ * krustlet-e2e-* nodes. It says what it removed.
  */
 public final class PodSmiter {
 
@@ -58,6 +60,9 @@ public final class PodSmiter {
                 removed += counts[0];
                 failed += counts[1];
             }
+            int[] bootstrap = removeBootstrapLeftovers(client);
+            removed += bootstrap[0];
+            failed += bootstrap[1];
             for (Node node : client.nodes().list().getItems()) {
                 String name = node.getMetadata().getName();
                 if (!name.startsWith(NODE_PREFIX)) {
@@ -86,6 +91,38 @@ public final class PodSmiter {
         if (failed > 0) {
             System.exit(1);
         }
+    }
+
+    /** Bootstrap tokens, their ClusterRoleBindings, and the CSRs of those tokens and of the suite's nodes. */
+    private static int[] removeBootstrapLeftovers(KubernetesClient client) {
+        int[] counts = new int[2];
+        var tokens = client.secrets().inNamespace("kube-system").withLabel(E2ESupport.LABEL, "true").list().getItems();
+        java.util.Set<String> users = new java.util.HashSet<>();
+        for (var token : tokens) {
+            String name = token.getMetadata().getName();
+            if (name.startsWith("bootstrap-token-")) {
+                users.add("system:bootstrap:" + name.substring("bootstrap-token-".length()));
+            }
+        }
+        for (var csr : client.certificates().v1().certificateSigningRequests().list().getItems()) {
+            String user = csr.getSpec().getUsername();
+            if (user != null && (users.contains(user) || user.startsWith("system:node:" + NODE_PREFIX))) {
+                String name = csr.getMetadata().getName();
+                counts[remove("certificatesigningrequest " + name, () -> client.certificates().v1()
+                        .certificateSigningRequests().withName(name).delete()) ? 0 : 1]++;
+            }
+        }
+        for (var token : tokens) {
+            String name = token.getMetadata().getName();
+            counts[remove("secret kube-system/" + name, () -> client.secrets().inNamespace("kube-system")
+                    .withName(name).delete()) ? 0 : 1]++;
+        }
+        for (var binding : client.rbac().clusterRoleBindings().withLabel(E2ESupport.LABEL, "true").list().getItems()) {
+            String name = binding.getMetadata().getName();
+            counts[remove("clusterrolebinding " + name, () -> client.rbac().clusterRoleBindings().withName(name)
+                    .delete()) ? 0 : 1]++;
+        }
+        return counts;
     }
 
     private static <T extends HasMetadata> int[] removeLabelled(String kind, List<T> items,

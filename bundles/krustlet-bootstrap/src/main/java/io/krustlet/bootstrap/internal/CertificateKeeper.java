@@ -29,7 +29,15 @@ final class CertificateKeeper implements AutoCloseable {
     private final Timing timing;
     private final RotationSchedule rotation;
     private final boolean rotate;
-    private final Backoff backoff;
+    /**
+     * Between attempts to get a certificate in place: a new CSR follows a failure only after the
+     * next step of this back-off, and it starts over only once a certificate is in place and
+     * usable. Never reset by anything less, or a certificate the node cannot use (a denial, a
+     * foreign key, a kubeconfig it cannot read back) would make a CSR per poll.
+     */
+    private final Backoff requestBackoff;
+    /** Between reads of a CSR the API server did not answer; a read that works starts it over. */
+    private final Backoff pollBackoff;
 
     private Scheduler.Cancellable next;
     private boolean closed;
@@ -54,7 +62,8 @@ final class CertificateKeeper implements AutoCloseable {
         this.timing = timing;
         this.rotation = rotation;
         this.rotate = rotate;
-        this.backoff = new Backoff(timing.backoffInitial(), timing.backoffMax());
+        this.requestBackoff = new Backoff(timing.backoffInitial(), timing.backoffMax());
+        this.pollBackoff = new Backoff(timing.backoffInitial(), timing.backoffMax());
     }
 
     void start() {
@@ -69,6 +78,7 @@ final class CertificateKeeper implements AutoCloseable {
             Instant renewAt = deadlineOf(certificate);
             Instant now = clock.instant();
             if (now.isBefore(renewAt)) {
+                requestBackoff.reset();
                 kind.ready(certificate);
                 LOG.info("The node's {} ({}) is in place; {} at {}", kind.description(), certificate.describe(),
                         rotate ? "renewal" : "rotateCertificates is off: a new one is requested when it expires,",
@@ -118,13 +128,13 @@ final class CertificateKeeper implements AutoCloseable {
             status = requester.status(csr.client(), csr.name());
         } catch (KubernetesClientException e) {
             // the CSR may still be approved meanwhile: keep waiting for the same one
-            Duration delay = backoff.next();
+            Duration delay = pollBackoff.next();
             LOG.warn("Cannot read CertificateSigningRequest {} for the node's {}: {}; trying again in {}", csr.name(),
                     kind.description(), describe(e, csr.client()), Durations.human(delay));
             schedule(this::poll, delay);
             return;
         }
-        backoff.reset();
+        pollBackoff.reset();
         if (status instanceof CsrStatus.Pending pending) {
             stillPending(csr, pending.approved());
         } else if (status instanceof CsrStatus.Issued issued) {
@@ -178,14 +188,20 @@ final class CertificateKeeper implements AutoCloseable {
                     + csr.name() + ": " + e);
             return;
         }
-        backoff.reset();
+        Optional<IssuedCertificate> stored = kind.current();
+        if (stored.isEmpty() || !stored.get().serial().equals(certificate.serial())) {
+            // what was written cannot be read back as usable: asking again at once would loop
+            retry("The node's " + kind.description() + " issued for CertificateSigningRequest " + csr.name()
+                    + " was written but is not usable when read back; a new request with a new key follows");
+            return;
+        }
         LOG.info("CertificateSigningRequest {} was issued: the node's {} is in place ({})", csr.name(),
                 kind.description(), certificate.describe());
         check();
     }
 
     private void retry(String problem) {
-        Duration delay = backoff.next();
+        Duration delay = requestBackoff.next();
         LOG.error("{}; trying again in {}", problem, Durations.human(delay));
         schedule(this::check, delay);
     }

@@ -1,17 +1,14 @@
 package io.krustlet.bootstrap.internal;
 
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * A certificate chain (leaf first) with the private key of its leaf; made only through
- * {@link #of}, which proves that the key belongs to the certificate.
+ * {@link #of}, which proves that the key belongs to the certificate (by the encoded public key,
+ * whatever security provider loaded either: see {@link PublicKeyInfo}).
  */
 record IssuedCertificate(PrivateKey key, List<X509Certificate> chain) {
 
@@ -23,7 +20,7 @@ record IssuedCertificate(PrivateKey key, List<X509Certificate> chain) {
         if (chain.isEmpty()) {
             throw new BadCertificateException("holds no certificate");
         }
-        if (!matches(key, chain.get(0).getPublicKey())) {
+        if (!PublicKeyInfo.matches(key, chain.get(0))) {
             throw new BadCertificateException("does not match the private key (certificate for another key)");
         }
         return new IssuedCertificate(key, chain);
@@ -55,25 +52,4 @@ record IssuedCertificate(PrivateKey key, List<X509Certificate> chain) {
                 + ", valid " + leaf().getNotBefore().toInstant() + " to " + notAfter();
     }
 
-    /** Signs a nonce and verifies it with the certificate's key: works for EC and RSA alike. */
-    private static boolean matches(PrivateKey key, PublicKey publicKey) {
-        if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
-            return false;
-        }
-        String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
-        try {
-            byte[] nonce = new byte[32];
-            new SecureRandom().nextBytes(nonce);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(nonce);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(nonce);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
 }

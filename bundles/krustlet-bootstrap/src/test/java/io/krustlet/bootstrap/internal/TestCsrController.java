@@ -110,6 +110,17 @@ final class TestCsrController {
         answer(name, "Approved", "AutoApproved", "", base64(Pem.encode(certificate)));
     }
 
+    /**
+     * Approves with a certificate signed by someone else from the request's PKCS#10 (a signer that
+     * is not this class, such as openssl playing kube-controller-manager).
+     *
+     * @param sign turns the request's PEM into the issued certificate's PEM
+     */
+    void approveWith(String name, java.util.function.Function<String, String> sign) throws Exception {
+        String certificate = sign.apply(Pem.encode(parse(get(name)).pkcs10()));
+        answer(name, "Approved", "AutoApproved", "approved by the test", base64(certificate));
+    }
+
     void approveWithGarbage(String name) {
         answer(name, "Approved", "AutoApproved", "", base64("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n"
                 + "-----END CERTIFICATE-----\n"));

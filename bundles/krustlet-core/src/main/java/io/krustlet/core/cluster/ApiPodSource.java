@@ -45,14 +45,17 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
     private final EventRecorder events;
     private final MirrorPods mirrorPods;
     private final String nodeIP;
+    private final String defaultRuntime;
     private final Map<String, PodAdmission.Requests> active = new ConcurrentHashMap<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
     private SharedIndexInformer<Pod> informer;
 
-    ApiPodSource(KubernetesClient client, String nodeName, String nodeIP, PodWorkers workers, PodTranslator translator,
-            PodAdmission admission, IntSupplier activePods, PodStatusWriter statusWriter, EventRecorder events,
-            MirrorPods mirrorPods) {
+    /** @param defaultRuntime the runtime of pods without spec.runtimeClassName (for the pods it reports) */
+    ApiPodSource(KubernetesClient client, String nodeName, String nodeIP, String defaultRuntime, PodWorkers workers,
+            PodTranslator translator, PodAdmission admission, IntSupplier activePods, PodStatusWriter statusWriter,
+            EventRecorder events, MirrorPods mirrorPods) {
+        this.defaultRuntime = defaultRuntime;
         this.mirrorPods = mirrorPods;
         this.client = client;
         this.nodeName = nodeName;
@@ -120,6 +123,7 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             finished.add(uid); // done before this node (re)started: never run again
+            rememberFinished(pod);
             return;
         }
         var rejection = admission.check(pod, activePods.getAsInt(), usedRequests());
@@ -136,6 +140,25 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
         }
         active.put(uid, PodAdmission.Requests.of(pod));
         workers.add(definition, StatusConverter.fromApi(pod.getStatus()));
+    }
+
+    /**
+     * A pod that finished before this run of the node stays among its pods, as it was, until it is
+     * deleted: {@code kubectl logs} (and --previous) of it still work after a node restart.
+     */
+    private void rememberFinished(Pod pod) {
+        var status = StatusConverter.fromApi(pod.getStatus());
+        if (status == null) {
+            return; // never started on a node: no logs to serve
+        }
+        try {
+            PodDefinition definition = translator.translate(pod, SOURCE);
+            String runtime = definition.runtimeClassName() == null ? defaultRuntime : definition.runtimeClassName();
+            workers.remember(definition, new io.krustlet.core.status.PodSnapshot(definition.namespace(),
+                    definition.name(), definition.uid(), SOURCE, runtime, definition.annotations(), status));
+        } catch (InvalidPodException e) {
+            // refused by this node when it came: nothing of it ran here
+        }
     }
 
     private PodAdmission.Requests usedRequests() {

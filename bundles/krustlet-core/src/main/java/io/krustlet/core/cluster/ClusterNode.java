@@ -33,6 +33,8 @@ public final class ClusterNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(10);
+    /** How often pod statuses changed by others are written again (the kubelet's status manager syncBatch). */
+    private static final Duration STATUS_RECONCILE = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
     private final ScheduledExecutorService heartbeatThread = Executors.newSingleThreadScheduledExecutor(
@@ -41,6 +43,9 @@ public final class ClusterNode implements AutoCloseable {
             daemon("krustlet-pod-status"));
     private final ScheduledExecutorService eventThread = Executors.newSingleThreadScheduledExecutor(
             daemon("krustlet-events"));
+    /** Pod status writes block on the API server: one thread per write in flight. */
+    private final java.util.concurrent.ExecutorService statusWriters = Executors.newFixedThreadPool(
+            PodStatusWriter.MAX_IN_FLIGHT, numbered("krustlet-pod-status-"));
     private final NodeHeartbeat heartbeat;
     private final PodStatusWriter statusWriter;
     private final MirrorPods mirrorPods;
@@ -70,26 +75,44 @@ public final class ClusterNode implements AutoCloseable {
                 environment.bootId());
         this.heartbeat = new NodeHeartbeat(client, () -> base.withRuntimes(runtimes.get()), new NodePressure(settings.dataDir())::measure,
                 heartbeatThread, clock, NodeHeartbeat.Intervals.KUBELET);
-        this.statusWriter = new PodStatusWriter(client, nodeIP, statusThread, (snapshot, apiPod) ->
+        this.statusWriter = new PodStatusWriter(client, nodeIP, statusThread, statusWriters,
+                PodStatusWriter.MAX_IN_FLIGHT, PodStatusWriter.FIRST_WRITE_HOLD, (snapshot, apiPod) ->
                 ApiPodSource.SOURCE.equals(snapshot.source()) ? snapshot.uid().equals(apiPod.getMetadata().getUid())
                         : MirrorPods.mirrors(snapshot, apiPod),
                 (namespace, name) -> this.pods == null ? null : this.pods.cached(namespace, name));
         this.mirrorPods = new MirrorPods(client, settings.nodeName(), staticPods, statusThread, statusWriter::rewrite);
         this.events = new EventRecorder(client, settings.nodeName(), eventThread, clock);
         var admission = new PodAdmission(settings.maxPods(), environment.cpus() * 1000L, environment.memoryBytes());
-        this.pods = new ApiPodSource(client, settings.nodeName(), nodeIP, workers,
+        this.pods = new ApiPodSource(client, settings.nodeName(), nodeIP, settings.defaultRuntime(), workers,
                 new PodTranslator(settings.nodeName()), admission, this::activePods, statusWriter, events, mirrorPods);
         LOG.info("Node {} joins the cluster at {} as {} (InternalIP {})", settings.nodeName(),
                 client.getConfiguration().getMasterUrl(), settings.nodeName(), nodeIP);
     }
 
-    /** A client for the cluster a kubeconfig names; it contacts nobody until used. */
+    /**
+     * A client for the cluster a kubeconfig names, with the default client-side limit
+     * (kubeAPIQPS 50, kubeAPIBurst 400); it contacts nobody until used.
+     */
     public static KubernetesClient connect(Path kubeconfig) throws IOException {
+        return connect(kubeconfig, ApiRateLimit.DEFAULT_QPS, ApiRateLimit.DEFAULT_BURST);
+    }
+
+    /**
+     * A client for the cluster a kubeconfig names; it contacts nobody until used.
+     *
+     * @param qps requests per second it sends at most, sustained (the kubelet's kubeAPIQPS); events
+     *     do not count
+     * @param burst requests it may send at once after a quiet time (kubeAPIBurst)
+     * @throws IllegalArgumentException qps not above 0 or burst below 1
+     */
+    public static KubernetesClient connect(Path kubeconfig, int qps, int burst) throws IOException {
         Config config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
         // fail fast: the node's own loops retry with back-off and must not sit in one call for
         // minutes while the API server is away (fabric8 retries ten times by default)
         config.setRequestRetryBackoffLimit(1);
+        var limit = new ApiRateLimit(qps, burst, ApiRateLimit.TimeSource.SYSTEM);
         return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
+                .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor("kubeAPIQPS", limit))
                 .build();
     }
 
@@ -101,6 +124,18 @@ public final class ClusterNode implements AutoCloseable {
         heartbeat.start();
         events.recordNode(false, "Starting", "Starting kubelet.");
         pods.start();
+        statusThread.scheduleWithFixedDelay(() -> {
+            try {
+                statusWriter.reconcile();
+            } catch (RuntimeException e) {
+                LOG.warn("Reconciling pod statuses failed", e); // the next period tries again
+            }
+        }, STATUS_RECONCILE.toMillis(), STATUS_RECONCILE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** ConfigMaps, Secrets, tokens and pods of this cluster, read with the node's client and its pod informer. */
+    public io.krustlet.core.pod.ApiObjects apiObjects() {
+        return new KubernetesApiObjects(client, (namespace, name) -> pods.cached(namespace, name));
     }
 
     /** Where the pod workers report Events while the node is in a cluster. */
@@ -135,9 +170,19 @@ public final class ClusterNode implements AutoCloseable {
         heartbeat.close();
         heartbeatThread.shutdownNow();
         statusThread.shutdownNow();
+        statusWriters.shutdownNow();
         eventThread.shutdown();
         client.close();
         LOG.info("Node {} left the API server", nodeName);
+    }
+
+    private static ThreadFactory numbered(String prefix) {
+        var count = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static ThreadFactory daemon(String name) {

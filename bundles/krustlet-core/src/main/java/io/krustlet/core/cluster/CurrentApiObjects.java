@@ -27,6 +27,11 @@ public final class CurrentApiObjects implements ApiObjects {
     }
 
     @Override
+    public Optional<io.fabric8.kubernetes.api.model.Pod> pod(String namespace, String name) {
+        return current.pod(namespace, name);
+    }
+
+    @Override
     public Optional<Secret> secret(String namespace, String name) throws ApiUnavailableException {
         return current.secret(namespace, name);
     }

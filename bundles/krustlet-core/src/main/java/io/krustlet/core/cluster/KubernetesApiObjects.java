@@ -23,9 +23,22 @@ import java.util.Optional;
 public final class KubernetesApiObjects implements ApiObjects {
 
     private final KubernetesClient client;
+    private final java.util.function.BiFunction<String, String, io.fabric8.kubernetes.api.model.Pod> pods;
 
     public KubernetesApiObjects(KubernetesClient client) {
+        this(client, (namespace, name) -> null);
+    }
+
+    /** @param pods the node's informer cache of its pods (namespace, name), or null when it has none */
+    public KubernetesApiObjects(KubernetesClient client,
+            java.util.function.BiFunction<String, String, io.fabric8.kubernetes.api.model.Pod> pods) {
         this.client = client;
+        this.pods = pods;
+    }
+
+    @Override
+    public Optional<io.fabric8.kubernetes.api.model.Pod> pod(String namespace, String name) {
+        return Optional.ofNullable(pods.apply(namespace, name));
     }
 
     @Override

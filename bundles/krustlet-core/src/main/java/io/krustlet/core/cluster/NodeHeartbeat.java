@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the node alive in the API server's eyes: registers it (again, if someone deletes it),
  * renews its Lease in {@code kube-node-lease} every 10 s, and posts the node status when it
- * changes and at least every 5 minutes. Every failure is retried with back-off; the node never
- * gives up on the API server and recovers by itself when it comes back.
+ * differs from the Node as the API server has it now (read before each post, as the kubelet's
+ * tryUpdateNodeStatus does: another writer, the node lifecycle controller setting Ready=Unknown
+ * after an outage, is corrected at the next beat), at once after the API server was unreachable,
+ * and at least every 5 minutes. A watch on the node's own Node brings the next beat forward when
+ * someone else sets Ready to anything but True. Every failure is retried with back-off (at most
+ * {@link Intervals#maxRetry} apart); the node never gives up on the API server and recovers by
+ * itself when it comes back.
  */
 final class NodeHeartbeat implements AutoCloseable {
 
@@ -31,10 +38,14 @@ final class NodeHeartbeat implements AutoCloseable {
     static final String LEASE_NAMESPACE = "kube-node-lease";
     static final int LEASE_DURATION_SECONDS = 40;
 
-    /** Intervals, so tests can make them short; the defaults are the kubelet's. */
-    record Intervals(Duration renew, Duration statusReport, Duration firstRetry) {
+    /**
+     * Intervals, so tests can make them short; the defaults are the kubelet's: nodeStatusUpdateFrequency
+     * (10 s), nodeStatusReportFrequency (5 min), and its lease controller's retry back-off (200 ms
+     * doubling to 7 s), so that a returning API server is noticed within seconds.
+     */
+    record Intervals(Duration renew, Duration statusReport, Duration firstRetry, Duration maxRetry) {
         static final Intervals KUBELET = new Intervals(Duration.ofSeconds(10), Duration.ofMinutes(5),
-                Duration.ofMillis(200));
+                Duration.ofMillis(200), Duration.ofSeconds(7));
     }
 
     private final KubernetesClient client;
@@ -47,11 +58,13 @@ final class NodeHeartbeat implements AutoCloseable {
 
     private volatile boolean closed;
     private Node node;
-    private NodeStatus lastPosted;
     private Instant lastPostedAt = Instant.MIN;
     private Duration retryDelay;
     private Instant failingSince;
+    /** Set by a failed beat: the first beat that gets through posts the status whatever it finds. */
+    private boolean postAfterReconnect;
     private NodeFacts registeredFacts;
+    private volatile SharedIndexInformer<Node> ownNode;
 
     NodeHeartbeat(KubernetesClient client, Supplier<NodeFacts> facts, Supplier<NodeStatusFactory.Pressure> pressure,
             ScheduledExecutorService executor, Clock clock, Intervals intervals) {
@@ -67,6 +80,54 @@ final class NodeHeartbeat implements AutoCloseable {
 
     void start() {
         executor.execute(this::beatAndReschedule);
+        watchOwnNode();
+    }
+
+    /**
+     * Another writer set the Node's Ready condition to something else than True (the node lifecycle
+     * controller's Unknown, "Kubelet stopped posting node status"): beat now rather than at the next
+     * regular beat. The beat reads the Node and writes only if it differs from ours.
+     */
+    private void watchOwnNode() {
+        String name = facts.get().name();
+        SharedIndexInformer<Node> informer = client.nodes().withField("metadata.name", name).runnableInformer(0);
+        informer.exceptionHandler((started, t) -> {
+            LOG.debug("Watching node {} failed: {}; retrying", name, describe(t));
+            return true;
+        });
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                checkReady(node);
+            }
+
+            @Override
+            public void onUpdate(Node previous, Node node) {
+                checkReady(node);
+            }
+
+            @Override
+            public void onDelete(Node node, boolean finalStateUnknown) {
+                poke(); // registers it again
+            }
+        });
+        ownNode = informer;
+        informer.start();
+    }
+
+    private void checkReady(Node node) {
+        var conditions = node.getStatus() == null ? null : node.getStatus().getConditions();
+        if (conditions == null || conditions.isEmpty()) {
+            return; // not reported yet: the first beat does that
+        }
+        boolean ready = conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        if (!ready) {
+            LOG.info("Node {} is {} in the API server; posting its status now", node.getMetadata().getName(),
+                    conditions.stream().filter(c -> "Ready".equals(c.getType()))
+                            .map(c -> "Ready=" + c.getStatus() + (c.getReason() == null ? "" : " (" + c.getReason() + ")"))
+                            .findFirst().orElse("without a Ready condition"));
+            poke();
+        }
     }
 
     /**
@@ -103,8 +164,8 @@ final class NodeHeartbeat implements AutoCloseable {
             if (node == null) {
                 node = registrar.register(current, pressure.get(), clock.instant());
                 registeredFacts = current;
-                lastPosted = NodeStatusFactory.withoutHeartbeats(node.getStatus());
                 lastPostedAt = clock.instant();
+                postAfterReconnect = false; // registering wrote the status
             } else if (!current.equals(registeredFacts)) {
                 registrar.updateLabels(current);
                 registeredFacts = current;
@@ -171,22 +232,40 @@ final class NodeHeartbeat implements AutoCloseable {
         }
     }
 
+    /**
+     * Posts the status when the API server's copy of the Node says something else than ours would
+     * (the kubelet compares with the Node it just read, never with what it sent last: another
+     * writer may have changed it since), when the API server was unreachable before this beat, or
+     * when the report period is due.
+     */
     private void reportStatus(NodeFacts current) {
         Instant now = clock.instant();
-        NodeStatus candidate = NodeStatusFactory.withoutHeartbeats(NodeStatusFactory.build(current, pressure.get(),
-                node.getStatus() == null || node.getStatus().getConditions() == null ? java.util.List.of()
-                        : node.getStatus().getConditions(), now));
-        boolean changed = !candidate.equals(lastPosted);
-        boolean due = Duration.between(lastPostedAt, now).compareTo(intervals.statusReport()) >= 0;
-        if (changed || due) {
-            node = registrar.writeStatus(node.getMetadata().getName(), current, pressure.get(), now);
-            lastPosted = NodeStatusFactory.withoutHeartbeats(node.getStatus());
-            lastPostedAt = now;
-            LOG.debug("Posted node status ({})", changed ? "changed" : "periodic");
+        String name = node.getMetadata().getName();
+        Node inApi = client.nodes().withName(name).get();
+        if (inApi == null) {
+            throw new NodeRegistrar.NodeGoneException(name);
         }
+        NodeStatusFactory.Pressure measured = pressure.get();
+        var previous = inApi.getStatus() == null || inApi.getStatus().getConditions() == null
+                ? java.util.List.<io.fabric8.kubernetes.api.model.NodeCondition>of() : inApi.getStatus().getConditions();
+        NodeStatus candidate = NodeStatusFactory.build(current, measured, previous, now);
+        boolean changed = !NodeStatusFactory.sameNews(candidate, inApi.getStatus());
+        boolean due = Duration.between(lastPostedAt, now).compareTo(intervals.statusReport()) >= 0;
+        if (changed || due || postAfterReconnect) {
+            node = registrar.writeStatus(name, current, measured, now);
+            lastPostedAt = now;
+            LOG.debug("Posted node status ({})", changed ? "changed" : postAfterReconnect ? "reconnected" : "periodic");
+        } else {
+            node = inApi;
+        }
+        postAfterReconnect = false;
     }
 
     private Duration failed(Exception e) {
+        if (closed) {
+            return intervals.renew(); // interrupted by the node's shutdown: nothing to report
+        }
+        postAfterReconnect = true;
         if (failingSince == null) {
             failingSince = clock.instant();
             LOG.warn("Cannot reach the API server for node {}: {}; retrying with back-off", facts.get().name(),
@@ -195,8 +274,8 @@ final class NodeHeartbeat implements AutoCloseable {
             LOG.debug("API server still unreachable: {}", describe(e));
         }
         Duration delay = retryDelay;
-        retryDelay = retryDelay.multipliedBy(2).compareTo(intervals.renew()) > 0 ? intervals.renew()
-                : retryDelay.multipliedBy(2);
+        Duration cap = intervals.maxRetry().compareTo(intervals.renew()) < 0 ? intervals.maxRetry() : intervals.renew();
+        retryDelay = retryDelay.multipliedBy(2).compareTo(cap) > 0 ? cap : retryDelay.multipliedBy(2);
         return delay;
     }
 
@@ -220,5 +299,9 @@ final class NodeHeartbeat implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        SharedIndexInformer<Node> informer = ownNode;
+        if (informer != null) {
+            informer.close();
+        }
     }
 }

@@ -84,11 +84,47 @@ final class NodeStatusFactory {
                 .withLastHeartbeatTime(now).withLastTransitionTime(transition).build();
     }
 
-    /** The status with heartbeat times removed: two statuses that differ only there are the same news. */
-    static NodeStatus withoutHeartbeats(NodeStatus status) {
-        var copy = new NodeStatusBuilder(status).build();
-        copy.setConditions(status.getConditions().stream()
-                .map(c -> new NodeConditionBuilder(c).withLastHeartbeatTime(null).build()).toList());
-        return copy;
+    /**
+     * Whether the API server's copy of the status ({@code inApi}, may be null) already says what
+     * {@code ours} says: the same conditions (type, status, reason, message), capacity and
+     * allocatable by value (the API server writes quantities in their canonical form, 16Gi for
+     * 16777216Ki), addresses, node info and kubelet port. Heartbeat and transition times do not
+     * count; fields the node does not set (images, volumes) neither.
+     */
+    static boolean sameNews(NodeStatus ours, NodeStatus inApi) {
+        if (inApi == null) {
+            return false;
+        }
+        return conditionsOf(ours).equals(conditionsOf(inApi))
+                && amounts(ours.getCapacity()).equals(amounts(inApi.getCapacity()))
+                && amounts(ours.getAllocatable()).equals(amounts(inApi.getAllocatable()))
+                && addresses(ours).equals(addresses(inApi))
+                && java.util.Objects.equals(ours.getNodeInfo(), inApi.getNodeInfo())
+                && java.util.Objects.equals(port(ours), port(inApi));
+    }
+
+    private static java.util.Set<List<String>> conditionsOf(NodeStatus status) {
+        return status.getConditions() == null ? java.util.Set.of() : status.getConditions().stream()
+                .map(c -> java.util.Arrays.asList(c.getType(), c.getStatus(), c.getReason(), c.getMessage()))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static Map<String, java.math.BigDecimal> amounts(Map<String, Quantity> quantities) {
+        Map<String, java.math.BigDecimal> amounts = new java.util.TreeMap<>();
+        if (quantities != null) {
+            // stripTrailingZeros: 2 and 2.0 are one value
+            quantities.forEach((k, v) -> amounts.put(k, v == null ? null : v.getNumericalAmount().stripTrailingZeros()));
+        }
+        return amounts;
+    }
+
+    private static List<String> addresses(NodeStatus status) {
+        return status.getAddresses() == null ? List.of() : status.getAddresses().stream()
+                .map(a -> a.getType() + "=" + a.getAddress()).toList();
+    }
+
+    private static Integer port(NodeStatus status) {
+        return status.getDaemonEndpoints() == null || status.getDaemonEndpoints().getKubeletEndpoint() == null ? null
+                : status.getDaemonEndpoints().getKubeletEndpoint().getPort();
     }
 }

@@ -73,4 +73,16 @@ public @interface KubeletConfig {
 
     @AttributeDefinition(description = "Log files kept per container run")
     int containerLogMaxFiles() default 5;
+
+    @AttributeDefinition(description = "Requests per second the node sends the API server at most, sustained"
+            + " (the kubelet's kubeAPIQPS; Events do not count)")
+    int kubeAPIQPS() default 50;
+
+    @AttributeDefinition(description = "Requests the node may send the API server at once after a quiet time"
+            + " (the kubelet's kubeAPIBurst; 400 here, so that a whole node's pods can start at once)")
+    int kubeAPIBurst() default 400;
+
+    @AttributeDefinition(description = "Seconds between refreshes of the configMap, secret, downwardAPI and projected"
+            + " volumes of running pods (the kubelet's syncFrequency)")
+    int volumeRefreshSeconds() default 60;
 }

@@ -26,6 +26,10 @@ import java.util.Map;
  * @param nodeLabels extra node labels
  * @param port the kubelet API port
  * @param bootstrapFile the bootstrap kubeconfig, or empty (TLS bootstrap is the krustlet-bootstrap bundle's)
+ * @param kubeAPIQPS requests per second the node sends the API server at most, sustained (above 0)
+ * @param kubeAPIBurst requests it may send at once (at least 1)
+ * @param volumeRefresh how often configMap, secret, downwardAPI and projected volumes of running
+ *     pods are written again from their sources
  */
 public record KubeletSettings(
         String nodeName,
@@ -42,7 +46,10 @@ public record KubeletSettings(
         String kubeconfig,
         Map<String, String> nodeLabels,
         int port,
-        String bootstrapFile) {
+        String bootstrapFile,
+        int kubeAPIQPS,
+        int kubeAPIBurst,
+        Duration volumeRefresh) {
 
     public KubeletSettings {
         nodeLabels = Map.copyOf(nodeLabels);
@@ -73,7 +80,11 @@ public record KubeletSettings(
                 values.string("kubeconfig", config.kubeconfig(), ""),
                 labels(values.string("nodeLabels", config.nodeLabels(), "")),
                 port(values.integer("port", config.port())),
-                values.string("bootstrapFile", config.bootstrapFile(), ""));
+                values.string("bootstrapFile", config.bootstrapFile(), ""),
+                atLeast("kubeAPIQPS", values.integer("kubeAPIQPS", config.kubeAPIQPS()), 1),
+                atLeast("kubeAPIBurst", values.integer("kubeAPIBurst", config.kubeAPIBurst()), 1),
+                Duration.ofSeconds(atLeast("volumeRefreshSeconds",
+                        values.integer("volumeRefreshSeconds", config.volumeRefreshSeconds()), 1)));
     }
 
     /** {@code a=b,c=d} as a map; a malformed entry is a configuration error. */
@@ -90,6 +101,13 @@ public record KubeletSettings(
             labels.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
         }
         return labels;
+    }
+
+    private static int atLeast(String key, int value, int minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(key + ": " + value + " is below " + minimum);
+        }
+        return value;
     }
 
     private static int port(int port) {

@@ -99,9 +99,16 @@ final class LifecycleEvents {
         events.warning(pod, container, Reasons.FAILED, "Error: " + Reasons.IMAGE_PULL_BACK_OFF);
     }
 
-    /** A pod the node fails for good (Evicted, DeadlineExceeded). */
+    /**
+     * A pod the node fails for good (Evicted, DeadlineExceeded): a Warning, except DeadlineExceeded,
+     * which the kubelet records as Normal (pkg/kubelet/active_deadline.go ShouldEvict).
+     */
     void podFailed(String reason, String message) {
-        events.warning(pod, null, reason, message);
+        if (Reasons.DEADLINE_EXCEEDED.equals(reason)) {
+            events.normal(pod, null, reason, message);
+        } else {
+            events.warning(pod, null, reason, message);
+        }
     }
 
     private String podRef() {

@@ -8,6 +8,7 @@ import io.krustlet.core.runtime.ProviderIdentity;
 import io.krustlet.core.runtime.UpgradeStrategy;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodCondition;
+import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatus;
 import io.krustlet.core.status.Reasons;
@@ -197,11 +198,12 @@ public final class PodWorker {
     /**
      * Fails the pod for good for a reason of the node's (Evicted, DeadlineExceeded): a warning
      * Event, its containers stopped, phase Failed with this reason and message. Ignored for a pod
-     * already stopping.
+     * already stopping or finished (a deadline that falls due as the pod ends does not undo its end).
      */
     public CompletionStage<Void> fail(String reason, String message, Duration gracePeriod) {
         queue.post(() -> {
-            if (stage.ending()) {
+            if (stage.ending() || snapshot.status().phase() == PodPhase.Succeeded
+                    || snapshot.status().phase() == PodPhase.Failed) {
                 return;
             }
             failureReason = reason;

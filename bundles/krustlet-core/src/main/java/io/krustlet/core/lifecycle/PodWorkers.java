@@ -44,6 +44,11 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
     private final Map<String, PodWorker> stopping = new ConcurrentHashMap<>();
     private final Map<String, PodDefinition> deferred = new ConcurrentHashMap<>();
     private final Map<String, PodStatus> priors = new ConcurrentHashMap<>();
+    /** Pods that finished before this run of the node and are still in the API, by uid: nothing runs. */
+    private final Map<String, Finished> finished = new ConcurrentHashMap<>();
+
+    private record Finished(PodDefinition pod, PodSnapshot snapshot) {
+    }
     private final List<PodStatusListener> listeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<PodDefinition>> cleanups = new CopyOnWriteArrayList<>();
 
@@ -83,6 +88,31 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
     }
 
     /**
+     * Fails a pod the node runs, for good (see {@link PodWorker#fail}); nothing when it runs no pod
+     * of that uid.
+     */
+    public void fail(String uid, String reason, String message) {
+        PodWorker worker = workers.get(uid);
+        if (worker != null && !worker.isStopped()) {
+            worker.fail(reason, message, worker.pod().terminationGracePeriod());
+        }
+    }
+
+    /** The pods that are active now: started, not finished, not being stopped. */
+    public List<PodDefinition> active() {
+        return workers.values().stream().filter(w -> !w.isStopped())
+                .filter(w -> w.snapshot().status().phase() != io.krustlet.core.status.PodPhase.Succeeded
+                        && w.snapshot().status().phase() != io.krustlet.core.status.PodPhase.Failed)
+                .map(PodWorker::pod).toList();
+    }
+
+    /** The pod the node runs with this uid (not one being stopped). */
+    public Optional<PodDefinition> definitionOf(String uid) {
+        PodWorker worker = workers.get(uid);
+        return worker == null ? Optional.empty() : Optional.of(worker.pod());
+    }
+
+    /**
      * Makes the pods of one source match {@code desired}: new uids start, missing ones stop,
      * unchanged ones are left alone.
      */
@@ -116,6 +146,7 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
         if (workers.containsKey(pod.uid())) {
             return;
         }
+        finished.remove(pod.uid());
         if (prior != null) {
             priors.put(pod.uid(), prior);
         }
@@ -130,9 +161,26 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
         worker.start();
     }
 
+    /**
+     * Keeps a pod that finished before this run of the node (it is still in the API, Succeeded or
+     * Failed) among the node's pods, without running anything: its status and logs are served as
+     * they were (the kubelet serves a finished pod's logs, --previous too, until it is deleted),
+     * and {@link #remove} forgets it as any other pod, its volumes and logs with it.
+     */
+    public synchronized void remember(PodDefinition pod, PodSnapshot snapshot) {
+        if (!workers.containsKey(pod.uid()) && !stopping.containsKey(pod.uid())) {
+            finished.put(pod.uid(), new Finished(pod, snapshot));
+        }
+    }
+
     /** Stops a pod within the grace period and forgets it once stopped. */
     public synchronized CompletionStage<Void> remove(String uid, Duration gracePeriod) {
         PodWorker worker = workers.remove(uid);
+        Finished earlier = worker == null ? finished.remove(uid) : null;
+        if (earlier != null) {
+            forget(earlier.pod(), earlier.snapshot());
+            return CompletableFuture.completedFuture(null);
+        }
         if (worker == null) {
             deferred.remove(uid);
             priors.remove(uid);
@@ -141,29 +189,29 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
                     : alreadyStopping.stop(gracePeriod);
         }
         stopping.put(uid, worker);
-        return worker.stop(gracePeriod).thenRun(() -> forget(worker));
+        return worker.stop(gracePeriod).thenRun(() -> forget(worker.pod(), worker.snapshot()));
     }
 
-    private void forget(PodWorker worker) {
-        LOG.info("Pod {} stopped and removed", worker.pod().key());
+    private void forget(PodDefinition pod, PodSnapshot snapshot) {
+        LOG.info("Pod {} stopped and removed", pod.key());
         for (var cleanup : cleanups) {
             try {
-                cleanup.accept(worker.pod());
+                cleanup.accept(pod);
             } catch (RuntimeException e) {
-                LOG.warn("Cleaning up after pod {} failed", worker.pod().key(), e);
+                LOG.warn("Cleaning up after pod {} failed", pod.key(), e);
             }
         }
         for (PodStatusListener l : listeners) {
             try {
-                l.podRemoved(worker.snapshot());
+                l.podRemoved(snapshot);
             } catch (Throwable e) {
                 LOG.warn("Pod status listener failed", e);
             }
         }
         synchronized (this) {
-            stopping.remove(worker.pod().uid());
+            stopping.remove(pod.uid());
             // in the same critical section, so a reconcile cannot slip between and start it twice
-            deferred.values().stream().filter(p -> p.key().equals(worker.pod().key())).findFirst().ifPresent(next -> {
+            deferred.values().stream().filter(p -> p.key().equals(pod.key())).findFirst().ifPresent(next -> {
                 deferred.remove(next.uid());
                 add(next, null);
             });
@@ -190,6 +238,7 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
         List<PodSnapshot> result = new ArrayList<>();
         workers.values().forEach(w -> result.add(w.snapshot()));
         stopping.values().forEach(w -> result.add(w.snapshot()));
+        finished.values().forEach(f -> result.add(f.snapshot()));
         result.sort(Comparator.comparing(PodSnapshot::namespace).thenComparing(PodSnapshot::name));
         return result;
     }

@@ -25,6 +25,14 @@ public interface ApiObjects {
     ServiceAccountToken serviceAccountToken(String namespace, String serviceAccount, List<String> audiences,
             long expirationSeconds, String podName, String podUid) throws ApiUnavailableException;
 
+    /**
+     * The pod as the node last saw it from the API server (its informer's copy), for the labels
+     * and annotations of downwardAPI volumes; empty when unknown (standalone, not yet seen).
+     */
+    default Optional<io.fabric8.kubernetes.api.model.Pod> pod(String namespace, String name) {
+        return Optional.empty();
+    }
+
     /** No API server (standalone mode): every lookup fails with the kubelet's own message for it. */
     static ApiObjects standalone() {
         return new ApiObjects() {

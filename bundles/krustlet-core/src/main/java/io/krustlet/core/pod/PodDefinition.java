@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  * @param serviceAccountName spec.serviceAccountName ({@code default} when not set, as the API server defaults it)
  * @param nodeName spec.nodeName: the node that runs the pod, or null
  * @param imagePullSecrets the names in spec.imagePullSecrets
+ * @param activeDeadline spec.activeDeadlineSeconds: how long the pod may be active on the node,
+ *     counted from its startTime, before it is failed (reason DeadlineExceeded); null for no limit
  */
 public record PodDefinition(
         String namespace,
@@ -40,7 +42,8 @@ public record PodDefinition(
         Map<String, String> labels,
         String serviceAccountName,
         String nodeName,
-        List<String> imagePullSecrets) {
+        List<String> imagePullSecrets,
+        Duration activeDeadline) {
 
     /** The source of pods read from manifest files (static pods): they cannot reference API objects. */
     public static final String FILE_SOURCE = "file";
@@ -57,12 +60,29 @@ public record PodDefinition(
                 ? DEFAULT_SERVICE_ACCOUNT : serviceAccountName;
     }
 
+    /** A pod without an active deadline. */
+    public PodDefinition(String namespace, String name, String uid, String source, String runtimeClassName,
+            RestartPolicy restartPolicy, Duration terminationGracePeriod, List<ContainerDefinition> initContainers,
+            List<ContainerDefinition> containers, List<VolumeDefinition> volumes, Map<String, String> annotations,
+            Map<String, String> labels, String serviceAccountName, String nodeName, List<String> imagePullSecrets) {
+        this(namespace, name, uid, source, runtimeClassName, restartPolicy, terminationGracePeriod, initContainers,
+                containers, volumes, annotations, labels, serviceAccountName, nodeName, imagePullSecrets, null);
+    }
+
     /** A pod without labels, on no particular node, with the default service account. */
     public PodDefinition(String namespace, String name, String uid, String source, String runtimeClassName,
             RestartPolicy restartPolicy, Duration terminationGracePeriod, List<ContainerDefinition> initContainers,
             List<ContainerDefinition> containers, List<VolumeDefinition> volumes, Map<String, String> annotations) {
         this(namespace, name, uid, source, runtimeClassName, restartPolicy, terminationGracePeriod, initContainers,
                 containers, volumes, annotations, Map.of(), DEFAULT_SERVICE_ACCOUNT, null, List.of());
+    }
+
+    /** This pod with other labels and annotations (as the API server has them now); null keeps none. */
+    public PodDefinition withMetadata(Map<String, String> newLabels, Map<String, String> newAnnotations) {
+        return new PodDefinition(namespace, name, uid, source, runtimeClassName, restartPolicy, terminationGracePeriod,
+                initContainers, containers, volumes, newAnnotations == null ? Map.of() : newAnnotations,
+                newLabels == null ? Map.of() : newLabels, serviceAccountName, nodeName, imagePullSecrets,
+                activeDeadline);
     }
 
     public String key() {

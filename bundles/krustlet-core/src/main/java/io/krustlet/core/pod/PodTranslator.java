@@ -106,7 +106,20 @@ public final class PodTranslator {
         Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels();
         return new PodDefinition(namespace, name, meta.getUid(), source, blankToNull(spec.getRuntimeClassName()),
                 restartPolicy, Duration.ofSeconds(grace), init, app, volumes, annotations, labels,
-                spec.getServiceAccountName(), nodeName, pullSecretNames(spec));
+                spec.getServiceAccountName(), nodeName, pullSecretNames(spec), activeDeadline(spec));
+    }
+
+    /** spec.activeDeadlineSeconds, validated as the API server does it. */
+    private static Duration activeDeadline(PodSpec spec) throws InvalidPodException {
+        Long seconds = spec.getActiveDeadlineSeconds();
+        if (seconds == null) {
+            return null;
+        }
+        if (seconds < 1 || seconds > Integer.MAX_VALUE) {
+            throw new InvalidPodException("spec.activeDeadlineSeconds: Invalid value: " + seconds
+                    + ": must be between 1 and 2147483647, inclusive");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     private static List<String> pullSecretNames(PodSpec spec) {

@@ -44,6 +44,14 @@ import org.slf4j.LoggerFactory;
  * {@link AtomicWriter}; once a volume has been set up, a later container start updates it on a
  * best-effort basis (a failure then keeps the previous content, as a mounted volume stays mounted).
  * Service account tokens in projected volumes are renewed in the background until {@link #release}.
+ *
+ * <p>{@link #refresh} writes a running pod's configMap, secret, downwardAPI and projected volumes
+ * again from their sources, as the kubelet does at every pod sync: a changed ConfigMap shows in
+ * the mounted files (the {@code ..data} swap) without a restart; a deleted optional source empties
+ * its files; a deleted required one keeps the last content and is reported as a FailedMount Event.
+ * {@code subPath} mounts of these volumes are copies made when the container starts
+ * ({@code <pod>/volume-subpaths/<volume>/<container>/<index>}, as the kubelet bind-mounts them):
+ * they do not change while it runs.
  */
 public final class VolumeManager {
 
@@ -55,6 +63,8 @@ public final class VolumeManager {
     public static final String MOUNT_PENDING = "ContainerCreating";
     /** The kubelet's Event reason for a volume that cannot be mounted. */
     public static final String FAILED_MOUNT = "FailedMount";
+    /** Where subPath copies live in the pod's directory, as the kubelet names its subPath bind mounts. */
+    static final String SUBPATHS = "volume-subpaths";
     /** How soon a failed token renewal is tried again (the kubelet's pod sync comes about once a minute). */
     static final Duration REFRESH_RETRY = Duration.ofMinutes(1);
 
@@ -67,6 +77,8 @@ public final class VolumeManager {
     private final DownwardApiVolume downwardApi;
     private final ProjectedVolume projected;
     private final ConcurrentMap<String, PodVolumes> pods = new ConcurrentHashMap<>();
+    private final ApiObjects api;
+    private final io.krustlet.core.lifecycle.PodEvents events;
 
     /** What is known of one pod's volumes; guarded by its own monitor. */
     private static final class PodVolumes {
@@ -84,6 +96,14 @@ public final class VolumeManager {
      */
     public VolumeManager(Path podsDir, ApiObjects api, NodeInfo node, ScheduledExecutorService scheduler,
             Clock clock) {
+        this(podsDir, api, node, scheduler, clock, io.krustlet.core.lifecycle.PodEvents.NONE);
+    }
+
+    /** @param events where a refresh that fails is reported (FailedMount) */
+    public VolumeManager(Path podsDir, ApiObjects api, NodeInfo node, ScheduledExecutorService scheduler,
+            Clock clock, io.krustlet.core.lifecycle.PodEvents events) {
+        this.api = api;
+        this.events = events;
         this.podsDir = podsDir;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -122,6 +142,7 @@ public final class VolumeManager {
                         throw new LaunchException(CONFIG_ERROR, "subPath \"" + m.subPath() + "\" of volume \""
                                 + volume.name() + "\" is not a directory; this node mounts directories only");
                     }
+                    dir = subPathCopy(podDir, volume, container, mounts.size(), dir);
                 } else {
                     createDirectories(dir, volume);
                 }
@@ -177,11 +198,97 @@ public final class VolumeManager {
         try {
             Path podDir = podDir(pod);
             AtomicWriter.deleteTree(podDir.resolve("volumes"));
+            AtomicWriter.deleteTree(podDir.resolve(SUBPATHS));
             Files.deleteIfExists(podDir);
         } catch (DirectoryNotEmptyException e) {
             // something else of the pod's lives there; it is not ours to delete
         } catch (IOException | LaunchException e) {
             LOG.warn("Cannot delete the volumes of pod {}: {}", pod.key(), e.toString());
+        }
+    }
+
+    // ---- refresh ----
+
+    /**
+     * Writes the pod's configMap, secret, downwardAPI and projected volumes again from their
+     * sources (the kubelet's periodic remount): only volumes set up before, only where the content
+     * changed. downwardAPI files follow the pod's labels and annotations as the API server has
+     * them now. A source that cannot be read keeps the volume as it was: logged, and a FailedMount
+     * Event with the kubelet's wording. Blocks on the API server; call it from a background thread.
+     */
+    public void refresh(PodDefinition pod) {
+        PodVolumes state = pods.get(pod.uid());
+        if (state == null) {
+            return;
+        }
+        PodDefinition current = withCurrentMetadata(pod);
+        synchronized (state) {
+            if (state.released) {
+                return;
+            }
+            for (VolumeDefinition volume : pod.volumes()) {
+                if (!isWrittenByNode(volume.source()) || !state.ready.contains(volume.name())) {
+                    continue;
+                }
+                try {
+                    Path dir = hostDir(podDir(pod), volume);
+                    Map<String, FileProjection> payload = payload(current, volume.source());
+                    if (new AtomicWriter(dir, clock).write(payload)) {
+                        LOG.info("Volume {} of pod {} changed: updated ({} files)", volume.name(), pod.key(),
+                                payload.size());
+                    }
+                } catch (VolumeSetupException | IOException | LaunchException e) {
+                    String message = "MountVolume.SetUp failed for volume \"" + volume.name() + "\" : "
+                            + e.getMessage();
+                    LOG.warn("Cannot refresh volume {} of pod {}, keeping its content: {}", volume.name(), pod.key(),
+                            e.getMessage());
+                    events.warning(pod, null, FAILED_MOUNT, message);
+                }
+            }
+        }
+    }
+
+    private PodDefinition withCurrentMetadata(PodDefinition pod) {
+        boolean usesMetadata = pod.volumes().stream().anyMatch(v -> v.source() instanceof VolumeSource.DownwardApi
+                || v.source() instanceof VolumeSource.Projected);
+        if (!usesMetadata || pod.isStatic()) {
+            return pod; // a static pod's metadata is its manifest's: a change makes a new pod
+        }
+        try {
+            return api.pod(pod.namespace(), pod.name())
+                    .filter(p -> p.getMetadata() != null && pod.uid().equals(p.getMetadata().getUid()))
+                    .map(p -> pod.withMetadata(p.getMetadata().getLabels(), p.getMetadata().getAnnotations()))
+                    .orElse(pod);
+        } catch (RuntimeException e) {
+            return pod;
+        }
+    }
+
+    /**
+     * A copy of a subPath of a volume the node writes, for one container: what it sees does not
+     * change while it runs (the kubelet bind-mounts the subPath once, when the container starts).
+     */
+    private Path subPathCopy(Path podDir, VolumeDefinition volume, ContainerDefinition container, int index,
+            Path source) throws LaunchException {
+        Path copy = podDir.resolve(SUBPATHS).resolve(volume.name()).resolve(container.name())
+                .resolve(Integer.toString(index));
+        try {
+            AtomicWriter.deleteTree(copy);
+            Path from = source.toRealPath();
+            try (var paths = Files.walk(from)) {
+                for (Path path : (Iterable<Path>) paths::iterator) {
+                    Path to = copy.resolve(from.relativize(path).toString());
+                    if (Files.isDirectory(path)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(path, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new LaunchException(CONFIG_ERROR, "cannot prepare subPath of volume \"" + volume.name() + "\" for"
+                    + " container " + container.name() + ": " + e);
         }
     }
 

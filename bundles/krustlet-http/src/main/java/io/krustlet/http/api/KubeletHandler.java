@@ -30,8 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class KubeletHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeletHandler.class);
-    static final String NO_STREAMING = "not supported by this node: WebAssembly pods have no shell, no TTY and no"
-            + " network namespace (exec, attach, port-forward and run are unavailable)";
 
     private final KubeletPods pods;
     private final Authenticator authenticator;
@@ -142,9 +140,11 @@ public final class KubeletHandler extends Handler.Abstract {
                 }
             }
             case "exec", "attach", "portForward", "run" -> {
-                // answered before any upgrade: kubectl's WebSocket and SPDY attempts both get this and stop
+                // answered before any upgrade: kubectl's WebSocket and SPDY attempts both get this and stop;
+                // a v1 Status, the only body kubectl shows for a refused upgrade
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                Responses.error(response, callback, 501, path[0] + " is " + NO_STREAMING);
+                Responses.send(response, callback, StreamingRefusal.CODE, Responses.JSON,
+                        json.asJson(StreamingRefusal.of(path, pods.nodeName())));
             }
             default -> throw HttpError.notFound("404 page not found");
         }
