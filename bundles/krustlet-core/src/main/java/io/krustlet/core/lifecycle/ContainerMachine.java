@@ -234,6 +234,14 @@ final class ContainerMachine {
                             : "its runtime provider " + run.leftBy.identity() + " left the node",
                     run.startedAt, exit.finishedAt());
             launch(run);
+            if (run.leftForGood) {
+                // stopped because its provider is gone: said once it waits, as for one that already waited
+                run.leftForGood = false;
+                if (run.is(RunState.AWAITING_RUNTIME)) {
+                    events.providerRemoved(run.def.name(), run.leftBy);
+                }
+                run.leftBy = null;
+            }
         } else if (pod.restartPolicy().restartsAfter(run.init, exit.exitCode())) {
             scheduleRestart(run, terminated);
         } else {
@@ -344,6 +352,8 @@ final class ContainerMachine {
         }
         if (run.is(RunState.RUNNING) && runsOn(run, departed)) {
             stopForProvider(run, departed);
+            run.leftForGood = true; // its exit names the provider and warns, as below
+            return;
         } else if (run.is(RunState.AWAITING_RUNTIME)) {
             events.providerRemoved(run.def.name(), departed);
         }

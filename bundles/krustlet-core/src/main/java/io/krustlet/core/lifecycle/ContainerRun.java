@@ -41,6 +41,8 @@ final class ContainerRun {
      * left): that provider's departure and end decide its fate as if it ran on it. Null otherwise.
      */
     Provider carriedOnto;
+    /** {@link #leftBy} is gone for good and this run is being stopped for it (carry-over). */
+    boolean leftForGood;
     /** The probes of the current run, or null. */
     ProbeState readiness;
     ProbeState liveness;

@@ -147,6 +147,12 @@ class ProviderSwapTest {
         launcher.last("app").exit(137, timers.now());
         assertThat(((ContainerState.Waiting) app().state()).reason()).isEqualTo(Reasons.RUNTIME_UNAVAILABLE);
         assertThat(app().lastState().reason()).isEqualTo(Reasons.PROVIDER_REMOVED);
+        assertThat(app().lastState().message()).contains("io.krustlet.wasi 1.0.0 (bundle 57)");
+        // as for a container that already waited: Killing when stopped, then one ProviderRemoved warning
+        assertThat(eventsWith(Reasons.KILLING)).singleElement().asString().contains("is leaving the node");
+        assertThat(eventsWith(Reasons.PROVIDER_REMOVED)).singleElement().asString().startsWith("Warning")
+                .contains("io.krustlet.wasi 1.0.0 (bundle 57) was removed");
+        assertThat(eventsWith(Reasons.RUNTIME_UNAVAILABLE)).isEmpty();
     }
 
     @Test
@@ -180,6 +186,8 @@ class ProviderSwapTest {
         launcher.last("app").exit(137, timers.now());
         assertThat(((ContainerState.Waiting) app().state()).reason()).isEqualTo(Reasons.RUNTIME_UNAVAILABLE);
         assertThat(app().lastState().reason()).isEqualTo(Reasons.PROVIDER_REMOVED);
+        assertThat(app().lastState().message()).contains("io.krustlet.wasi 1.2.0 (bundle 57)");
+        assertThat(eventsWith(Reasons.PROVIDER_REMOVED)).singleElement().asString().contains("1.2.0");
         assertThat(launcher.names()).containsExactly("app#0");
     }
 
