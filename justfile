@@ -34,7 +34,7 @@ test-e2e *TEST:
 podsmiter:
     @bash itests/e2e/podsmiter.sh
 
-# Benchmarks (all, or some of: pods cluster pull fib http wagi; --smoke: a few iterations of each): static pod latency, 100 pods through the API server, pulls, fib(30) per engine, kubelet API req/s, WAGI req/s.
+# Benchmarks (all, or some of: pods cluster pull fib http wagi upgrade; --smoke: a few iterations of each): static pod latency, 100 pods through the API server, pulls, fib(30) per engine, kubelet API req/s, WAGI req/s, a provider upgraded 20 times under 50 pods.
 bench *ARGS: check-wasi-toolchain
     @MVN="{{mvn}}" bash bench/run.sh {{ARGS}}
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B -ntp}
-PARTS=(pods cluster pull fib http wagi)
+PARTS=(pods cluster pull fib http wagi upgrade)
 
 smoke=false
 asked=()
@@ -19,7 +19,10 @@ for arg in "$@"; do
 done
 ((${#asked[@]})) || asked=("${PARTS[@]}")
 
-$MVN -q install -DskipTests -pl bench,bundles/krustlet-http -am
+modules=bench,bundles/krustlet-http
+# upgrade runs the real distribution: build it too
+[[ " ${asked[*]} " == *" upgrade "* ]] && modules=$modules,assembly
+$MVN -q install -DskipTests -pl $modules -am
 
 harness=()
 for part in "${asked[@]}"; do [ "$part" = http ] || harness+=("$part"); done

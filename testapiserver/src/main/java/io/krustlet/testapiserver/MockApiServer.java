@@ -11,6 +11,8 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -26,9 +28,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 
 /**
- * fabric8's mock API server in CRUD mode, over plain HTTP, with one fix: the mock ignores the
+ * fabric8's mock API server in CRUD mode, over plain HTTP, with two fixes: the mock ignores the
  * {@code spec.nodeName} field selector (a list or watch with it returns nothing), which a real
- * API server applies. The kubelet relies on it, so the mock learns it here. The server can be
+ * API server applies, and refuses server-side apply, which a real one takes. The kubelet relies on both, so the mock learns them here. The server can be
  * stopped and started again on the same port with its objects kept (an API server outage).
  */
 public final class MockApiServer implements AutoCloseable {
@@ -86,7 +88,8 @@ public final class MockApiServer implements AutoCloseable {
                         });
                     }
                 }
-                MockResponse response = dispatcher.dispatch(request);
+                MockResponse applied = serverSideApply(request);
+                MockResponse response = applied != null ? applied : dispatcher.dispatch(request);
                 answers.computeIfAbsent(response.code(), c -> new java.util.concurrent.atomic.AtomicLong())
                         .incrementAndGet();
                 java.time.Duration latency = writeLatency;
@@ -109,6 +112,29 @@ public final class MockApiServer implements AutoCloseable {
      */
     public void delayWrites(java.time.Duration latency) {
         this.writeLatency = latency;
+    }
+
+    /**
+     * Server-side apply ({@code PATCH} with {@code application/apply-patch+yaml}), which the mock
+     * refuses (415, or 404 for a new object): a new object is created (201), as a real API server
+     * does; an existing one takes the applied fields as a JSON merge patch, which is what an apply
+     * by a single field manager amounts to. Returns null for any other request.
+     */
+    private MockResponse serverSideApply(RecordedRequest request) {
+        String type = request.getHeader("Content-Type");
+        if (!"PATCH".equals(request.getMethod()) || type == null || !type.startsWith("application/apply-patch")) {
+            return null;
+        }
+        String path = request.getPath().split("\\?", 2)[0];
+        Buffer body = new Buffer(request.getBody().getBytes());
+        if (dispatcher.handleGet(path).code() == 404) {
+            String collection = path.substring(0, path.lastIndexOf('/'));
+            return dispatcher.handleCreate(new RecordedRequest("POST " + collection + " HTTP/1.1", HttpMethod.POST,
+                    collection, request.getHeaders(), body));
+        }
+        var merge = request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build();
+        return dispatcher.handlePatch(new RecordedRequest("PATCH " + path + " HTTP/1.1", HttpMethod.PATCH, path, merge,
+                body));
     }
 
     /** The next pod watch is answered 410 Gone (its resourceVersion is too old), as etcd compaction does. */

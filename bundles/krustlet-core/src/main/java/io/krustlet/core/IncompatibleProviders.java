@@ -111,13 +111,25 @@ final class IncompatibleProviders implements SynchronousBundleListener {
         }
     }
 
-    /** The version range of a package requirement's filter, as a user writes it: {@code [1.3,2)}. */
+    /**
+     * The version range of a package requirement's filter, as bnd writes it in the manifest and a
+     * user reads it there: {@code (&(version>=1.3.0)(!(version>=2.0.0)))} is {@code [1.3,2)}.
+     */
     static String needs(String filter) {
         Matcher m = RANGE.matcher(filter);
         if (!m.find()) {
             return filter;
         }
-        return "[" + m.group(1) + "," + (m.group(2) == null ? "∞" : m.group(2)) + ")";
+        return "[" + shortVersion(m.group(1)) + "," + (m.group(2) == null ? "∞" : shortVersion(m.group(2))) + ")";
+    }
+
+    /** {@code 1.3.0} as {@code 1.3}, {@code 2.0.0} as {@code 2}: the framework pads what the manifest said. */
+    private static String shortVersion(String version) {
+        String v = version;
+        while (v.endsWith(".0")) {
+            v = v.substring(0, v.length() - 2);
+        }
+        return v;
     }
 
     private List<BundleCapability> apiCapabilities() {

@@ -169,8 +169,13 @@ public final class Kubelet implements KubeletPods, KubeletNode {
                 : new ProviderIdentity(bundleId, String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString());
     }
 
+    /**
+     * DS activation in a framework. Named apart from {@link #activate(KubeletConfig)}: with both
+     * called {@code activate}, Felix SCR chose the one-argument overload, so the bundle listeners
+     * below (uninstalled providers, incompatible providers) were never registered.
+     */
     @Activate
-    void activate(KubeletConfig config, BundleContext context) throws IOException {
+    void activateInFramework(KubeletConfig config, BundleContext context) throws IOException {
         bundleContext = context;
         context.addBundleListener(uninstalls);
         incompatible = new IncompatibleProviders(context);

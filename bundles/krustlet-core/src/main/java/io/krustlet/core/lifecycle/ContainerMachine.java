@@ -139,6 +139,7 @@ final class ContainerMachine {
         run.launching = null;
         run.launch = launch;
         run.provider = provider;
+        run.carriedOnto = null;
         run.startedAt = services.timers().now();
         run.restartCount = attempt;
         run.everStarted = true;
@@ -216,6 +217,7 @@ final class ContainerMachine {
         running.computeIfPresent(run.def.name(), (name, r) -> r.handle() == launch.handle() ? null : r);
         run.launch = null;
         run.provider = null;
+        run.carriedOnto = null;
         var terminated = new ContainerState.Terminated(exit.exitCode(), exit.reason(), exit.message(),
                 run.startedAt, exit.finishedAt());
         LOG.info("Container {} of pod {} exited with code {} ({}){}{}", run.def.name(), pod.key(),
@@ -232,6 +234,14 @@ final class ContainerMachine {
                             : "its runtime provider " + run.leftBy.identity() + " left the node",
                     run.startedAt, exit.finishedAt());
             launch(run);
+            if (run.leftForGood) {
+                // stopped because its provider is gone: said once it waits, as for one that already waited
+                run.leftForGood = false;
+                if (run.is(RunState.AWAITING_RUNTIME)) {
+                    events.providerRemoved(run.def.name(), run.leftBy);
+                }
+                run.leftBy = null;
+            }
         } else if (pod.restartPolicy().restartsAfter(run.init, exit.exitCode())) {
             scheduleRestart(run, terminated);
         } else {
@@ -299,7 +309,7 @@ final class ContainerMachine {
      */
     void preempt(ContainerRun run, Provider provider) {
         // an exit that already happened is queued behind this task and is a real exit
-        if (!run.is(RunState.RUNNING) || run.provider != provider.service()
+        if (!run.is(RunState.RUNNING) || !runsOn(run, provider)
                 || run.launch.handle().exit().toCompletableFuture().isDone()) {
             return;
         }
@@ -326,9 +336,10 @@ final class ContainerMachine {
         if (run.leftBy == null || !run.leftBy.equals(departed)) {
             return;
         }
-        boolean carried = run.is(RunState.RUNNING) && run.provider == departed.service();
+        boolean carried = run.is(RunState.RUNNING) && runsOn(run, departed);
         events.providerSucceeded(run.def.name(), departed, successor, carried);
         run.leftBy = null;
+        run.carriedOnto = carried ? successor : null;
     }
 
     /**
@@ -339,12 +350,23 @@ final class ContainerMachine {
         if (run.leftBy == null || !run.leftBy.equals(departed)) {
             return;
         }
-        if (run.is(RunState.RUNNING) && run.provider == departed.service()) {
+        if (run.is(RunState.RUNNING) && runsOn(run, departed)) {
             stopForProvider(run, departed);
+            run.leftForGood = true; // its exit names the provider and warns, as below
+            return;
         } else if (run.is(RunState.AWAITING_RUNTIME)) {
             events.providerRemoved(run.def.name(), departed);
         }
         run.leftBy = null;
+    }
+
+    /**
+     * Whether a running container belongs to {@code provider}: it was started on it, or carried
+     * over to it from a revision before it (so a carried container leaves with the revision it was
+     * carried to, and stops when that one is gone, instead of outliving its bundle).
+     */
+    private static boolean runsOn(ContainerRun run, Provider provider) {
+        return run.provider == provider.service() || provider.equals(run.carriedOnto);
     }
 
     /**

@@ -36,6 +36,13 @@ final class ContainerRun {
     String launchHandler;
     /** The provider that left while this container ran on it, until its successor or its end is known. */
     Provider leftBy;
+    /**
+     * The successor this run was carried over to (carry-over: it still runs on the revision that
+     * left): that provider's departure and end decide its fate as if it ran on it. Null otherwise.
+     */
+    Provider carriedOnto;
+    /** {@link #leftBy} is gone for good and this run is being stopped for it (carry-over). */
+    boolean leftForGood;
     /** The probes of the current run, or null. */
     ProbeState readiness;
     ProbeState liveness;

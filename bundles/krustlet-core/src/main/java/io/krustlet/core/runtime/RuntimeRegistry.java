@@ -76,7 +76,13 @@ public final class RuntimeRegistry {
             Comparator.comparingInt(Provider::ranking).reversed().thenComparingLong(Provider::serviceId);
 
     private final List<Provider> entries = new ArrayList<>(); // guarded by itself
-    private final Map<Provider, Boolean> departed = new HashMap<>(); // guarded by entries
+    /**
+     * The providers that left and may come back, by departure number: the return window's timer
+     * holds only the number, so a provider that came back (or is gone) is not kept reachable, with
+     * its bundle's class loader, until the window ends. Guarded by entries.
+     */
+    private final Map<Long, Provider> departed = new HashMap<>();
+    private long departures; // guarded by entries
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final LongFunction<ProviderIdentity> identities;
     private final Delays delays;
@@ -119,8 +125,8 @@ public final class RuntimeRegistry {
         synchronized (entries) {
             entries.add(provider);
             entries.sort(PREFERENCE);
-            predecessor = departed.keySet().stream().filter(provider::succeeds).findFirst();
-            predecessor.ifPresent(departed::remove);
+            predecessor = departed.values().stream().filter(provider::succeeds).findFirst();
+            predecessor.ifPresent(p -> departed.values().remove(p));
         }
         LOG.info("Runtime provider for '{}' is available: {}{}", runtime, provider.identity(),
                 predecessor.map(p -> ", succeeding " + p.identity()).orElse(""));
@@ -130,6 +136,7 @@ public final class RuntimeRegistry {
     /** A provider service is being unregistered. */
     public void remove(ContainerRuntime service, Map<String, ?> properties) {
         Provider removed = null;
+        long departure = 0;
         synchronized (entries) {
             for (Provider p : entries) {
                 if (p.service() == service) {
@@ -140,7 +147,8 @@ public final class RuntimeRegistry {
             // out of the registry first: a container stopped below must not be started again on it
             entries.remove(removed);
             if (removed != null) {
-                departed.put(removed, Boolean.TRUE);
+                departure = ++departures;
+                departed.put(departure, removed);
             }
         }
         if (removed == null) {
@@ -149,7 +157,8 @@ public final class RuntimeRegistry {
         Provider leaving = removed;
         LOG.info("Runtime provider for '{}' is leaving: {}", leaving.runtime(), leaving.identity());
         listeners.forEach(l -> l.providerRemoving(leaving));
-        delays.after(RETURN_WINDOW, () -> gone(leaving));
+        long number = departure;
+        delays.after(RETURN_WINDOW, () -> windowPassed(number));
         // another provider of the runtime may take over what this one ran
         provider(leaving.runtime()).ifPresent(next -> listeners.forEach(l -> l.providerAdded(next, Optional.empty())));
     }
@@ -158,17 +167,24 @@ public final class RuntimeRegistry {
     public void bundleUninstalled(long bundleId) {
         List<Provider> left;
         synchronized (entries) {
-            left = departed.keySet().stream().filter(p -> p.identity().bundleId() == bundleId).toList();
+            left = departed.values().stream().filter(p -> p.identity().bundleId() == bundleId).toList();
+            departed.values().removeAll(left);
         }
         left.forEach(this::gone);
     }
 
-    private void gone(Provider provider) {
+    /** The return window of a departure passed: gone, unless it came back or is gone already. */
+    private void windowPassed(long departure) {
+        Provider provider;
         synchronized (entries) {
-            if (departed.remove(provider) == null) {
-                return; // it came back meanwhile, or is gone already
-            }
+            provider = departed.remove(departure);
         }
+        if (provider != null) {
+            gone(provider);
+        }
+    }
+
+    private void gone(Provider provider) {
         LOG.info("Runtime provider {} for '{}' is gone", provider.identity(), provider.runtime());
         listeners.forEach(l -> l.providerGone(provider));
     }

@@ -147,6 +147,72 @@ class ProviderSwapTest {
         launcher.last("app").exit(137, timers.now());
         assertThat(((ContainerState.Waiting) app().state()).reason()).isEqualTo(Reasons.RUNTIME_UNAVAILABLE);
         assertThat(app().lastState().reason()).isEqualTo(Reasons.PROVIDER_REMOVED);
+        assertThat(app().lastState().message()).contains("io.krustlet.wasi 1.0.0 (bundle 57)");
+        // as for a container that already waited: Killing when stopped, then one ProviderRemoved warning
+        assertThat(eventsWith(Reasons.KILLING)).singleElement().asString().contains("is leaving the node");
+        assertThat(eventsWith(Reasons.PROVIDER_REMOVED)).singleElement().asString().startsWith("Warning")
+                .contains("io.krustlet.wasi 1.0.0 (bundle 57) was removed");
+        assertThat(eventsWith(Reasons.RUNTIME_UNAVAILABLE)).isEmpty();
+    }
+
+    @Test
+    void aContainerCarriedOntoASuccessorLeavesWithThatSuccessor() {
+        current = provider("1.0.0", UpgradeStrategy.CARRY_OVER, 1);
+        PodWorker w = worker(RestartPolicy.Always, RuntimeBinding.fixed("wasi"));
+        w.start();
+        Provider first = current;
+        current = null;
+        w.runtimeRemoving(first);
+        current = provider("1.1.0", UpgradeStrategy.CARRY_OVER, 2);
+        w.providerAdded(current, Optional.of(first));
+        Provider second = current;
+
+        // the successor is upgraded in turn: the container still runs on 1.0.0 and is carried again
+        current = null;
+        w.runtimeRemoving(second);
+        current = provider("1.2.0", UpgradeStrategy.CARRY_OVER, 3);
+        w.providerAdded(current, Optional.of(second));
+        assertThat(eventsWith(Reasons.PROVIDER_UPGRADED)).hasSize(2).last().asString()
+                .contains("upgraded from 1.1.0 to 1.2.0").contains("carried over");
+        assertThat(launcher.last("app").stopRequested).as("carried twice, never stopped").isNull();
+        Provider third = current;
+
+        // that bundle is uninstalled: what runs on any of its revisions stops, with the pod's grace period
+        current = null;
+        w.runtimeRemoving(third);
+        w.providerGone(third);
+        assertThat(launcher.last("app").stopRequested).isEqualTo(Duration.ofSeconds(30));
+        assertThat(eventsWith(Reasons.KILLING)).singleElement().asString().contains("io.krustlet.wasi 1.2.0");
+        launcher.last("app").exit(137, timers.now());
+        assertThat(((ContainerState.Waiting) app().state()).reason()).isEqualTo(Reasons.RUNTIME_UNAVAILABLE);
+        assertThat(app().lastState().reason()).isEqualTo(Reasons.PROVIDER_REMOVED);
+        assertThat(app().lastState().message()).contains("io.krustlet.wasi 1.2.0 (bundle 57)");
+        assertThat(eventsWith(Reasons.PROVIDER_REMOVED)).singleElement().asString().contains("1.2.0");
+        assertThat(launcher.names()).containsExactly("app#0");
+    }
+
+    @Test
+    void aContainerCarriedOntoASuccessorIsRestartedWhenThatSuccessorRestartsOnUpgrade() {
+        current = provider("1.0.0", UpgradeStrategy.CARRY_OVER, 1);
+        PodWorker w = worker(RestartPolicy.Always, RuntimeBinding.fixed("wasi"));
+        w.start();
+        Provider first = current;
+        current = null;
+        w.runtimeRemoving(first);
+        current = provider("1.1.0", UpgradeStrategy.RESTART, 2);
+        w.providerAdded(current, Optional.of(first));
+        Provider second = current;
+
+        current = null;
+        w.runtimeRemoving(second);
+        assertThat(launcher.last("app").stopRequested).as("the leaving revision restarts its containers")
+                .isEqualTo(Duration.ofSeconds(30));
+        launcher.last("app").exit(137, timers.now());
+        current = provider("1.2.0", UpgradeStrategy.RESTART, 3);
+        w.providerAdded(current, Optional.of(second));
+        assertThat(launcher.names()).containsExactly("app#0", "app#1");
+        assertThat(launcher.last("app").runtime).isSameAs(current.service());
+        assertThat(app().restartCount()).isEqualTo(1);
     }
 
     @Test

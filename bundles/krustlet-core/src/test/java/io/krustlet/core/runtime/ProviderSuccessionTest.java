@@ -7,6 +7,7 @@ import io.krustlet.api.ContainerOutput;
 import io.krustlet.api.ContainerRuntime;
 import io.krustlet.api.ContainerSpec;
 import io.krustlet.api.RuntimeInfo;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,6 +81,32 @@ class ProviderSuccessionTest {
                 "removing io.krustlet.wasi 1.0.0 (bundle 57)",
                 "added io.krustlet.wasi 1.1.0 (bundle 57) after io.krustlet.wasi 1.0.0 (bundle 57)");
         assertThat(registry.provider("wasi").orElseThrow().upgrade()).isEqualTo(UpgradeStrategy.RESTART);
+    }
+
+    /**
+     * The return window's timer stays scheduled after the provider came back; it must not keep the
+     * departed revision reachable (its service object, so its bundle's class loader, with every
+     * class of the old revision) for the rest of the window.
+     */
+    @Test
+    void aPendingReturnWindowDoesNotKeepASucceededRevisionReachable() {
+        WeakReference<Named> first = upgradeOnce();
+        assertThat(timers).as("the first revision's window is still pending").hasSize(1);
+        for (int i = 0; i < 20 && first.get() != null; i++) {
+            System.gc();
+        }
+        assertThat(first.get()).as("the departed revision is collectable").isNull();
+        timers.forEach(Runnable::run);
+        assertThat(seen).noneMatch(s -> s.startsWith("gone"));
+    }
+
+    private WeakReference<Named> upgradeOnce() {
+        var first = new Named("first");
+        registry.add(first, props("wasi", 1, 57, null));
+        registry.remove(first, props("wasi", 1, 57, null));
+        bundles.put(57L, new ProviderIdentity(57, "io.krustlet.wasi", "1.1.0"));
+        registry.add(new Named("second"), props("wasi", 2, 57, null));
+        return new WeakReference<>(first);
     }
 
     @Test
