@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B -ntp}
-PARTS=(pods cluster pull fib http wagi)
+PARTS=(pods cluster pull fib cpu http wagi)
 
 smoke=false
 asked=()
@@ -20,6 +20,10 @@ done
 ((${#asked[@]})) || asked=("${PARTS[@]}")
 
 $MVN -q install -DskipTests -pl bench,bundles/krustlet-http -am
+
+# the harness runs in Maven's JVM: give it the JIT options the distribution's bin/setenv sets
+jit=$(sed -n 's/^KRUSTLET_JIT_OPTS="\(.*\)"$/\1/p' assembly/src/main/overlay/bin/setenv)
+export MAVEN_OPTS="${MAVEN_OPTS:-} $jit"
 
 harness=()
 for part in "${asked[@]}"; do [ "$part" = http ] || harness+=("$part"); done
