@@ -67,6 +67,10 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         if (limits.shared()) {
             throw new IllegalArgumentException("a shared memory needs Chicory's own memory");
         }
+        if (limits.initialPages() > RUNTIME_MAX_PAGES) {
+            throw new UninstantiableException("a memory of " + limits.initialPages() + " pages to start with is more"
+                    + " than the " + RUNTIME_MAX_PAGES + " pages (2 GiB) the runtime supports");
+        }
         this.initialPages = limits.initialPages();
         this.maximumPages = Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
         this.limitPages = limitPages;
@@ -104,6 +108,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
      * @param limitPages the container's limit in pages, or {@link Integer#MAX_VALUE} without one
      * @param declaredMaxPages the most pages the module itself declares
      * @throws IllegalArgumentException for shared limits (this memory is for one thread)
+     * @throws UninstantiableException when the initial size is more than 2 GiB, which no JVM array holds
      * @throws OutOfMemoryError when the JVM cannot allocate the initial pages
      */
     public static LimitedMemory create(MemoryLimits limits, int limitPages, int declaredMaxPages) {

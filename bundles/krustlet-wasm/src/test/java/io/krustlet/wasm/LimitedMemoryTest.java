@@ -169,6 +169,14 @@ class LimitedMemoryTest {
     }
 
     @Test
+    void aMemoryStartingAboveTwoGibibytesIsRefused() {
+        assertThatThrownBy(() -> LimitedMemory.create(new MemoryLimits(32768, 65536), Integer.MAX_VALUE, 65536))
+                .isInstanceOf(com.dylibso.chicory.wasm.UninstantiableException.class).hasMessageContaining("2 GiB");
+        assertThatThrownBy(() -> LimitedMemory.create(new MemoryLimits(65536, 65536), Integer.MAX_VALUE, 65536))
+                .isInstanceOf(com.dylibso.chicory.wasm.UninstantiableException.class);
+    }
+
+    @Test
     void sharedMemoriesAreNotMadeOfIt() {
         assertThatThrownBy(() -> LimitedMemory.create(new MemoryLimits(1, 1, true), Integer.MAX_VALUE, 1))
                 .isInstanceOf(IllegalArgumentException.class);
