@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B -ntp}
-PARTS=(pods cluster pull fib http wagi upgrade)
+PARTS=(pods cluster pull fib cpu http wagi upgrade)
 
 smoke=false
 asked=()
@@ -23,6 +23,10 @@ modules=bench,bundles/krustlet-http
 # upgrade runs the real distribution: build it too
 [[ " ${asked[*]} " == *" upgrade "* ]] && modules=$modules,assembly
 $MVN -q install -DskipTests -pl $modules -am
+
+# the harness runs in Maven's JVM: give it the JIT options the distribution's bin/setenv sets
+jit=$(sed -n 's/^KRUSTLET_JIT_OPTS="\(.*\)"$/\1/p' assembly/src/main/overlay/bin/setenv)
+export MAVEN_OPTS="${MAVEN_OPTS:-} $jit"
 
 harness=()
 for part in "${asked[@]}"; do [ "$part" = http ] || harness+=("$part"); done

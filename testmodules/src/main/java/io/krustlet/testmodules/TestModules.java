@@ -65,6 +65,21 @@ public final class TestModules {
         return file("wagi-hello.wasm");
     }
 
+    /**
+     * The CPU benchmark programs of {@code just bench cpu} (src/main/c/cpu), by name: each takes
+     * one argument, how much work to do, and prints one line with a digest of its results.
+     */
+    public static final java.util.List<String> CPU_PROGRAMS =
+            java.util.List.of("sha256", "hmac", "aegis", "chacha", "lz", "sort", "x25519", "ed25519");
+
+    /** One of {@link #CPU_PROGRAMS}. */
+    public static Path cpu(String name) {
+        if (!CPU_PROGRAMS.contains(name)) {
+            throw new IllegalArgumentException("no CPU benchmark program " + name + " (there are " + CPU_PROGRAMS + ")");
+        }
+        return file("cpu/" + name + ".wasm");
+    }
+
     public static byte[] bytes(String name) {
         try {
             return Files.readAllBytes(file(name));
@@ -85,7 +100,7 @@ public final class TestModules {
                         + " ('just deps') and rebuild testmodules" : ""));
             }
             Path dir = Files.createTempDirectory("krustlet-testmodules");
-            Path file = dir.resolve(name);
+            Path file = dir.resolve(Path.of(name).getFileName().toString());
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             file.toFile().deleteOnExit();
             dir.toFile().deleteOnExit();

@@ -1,38 +1,119 @@
 package io.krustlet.wasm;
 
-import com.dylibso.chicory.runtime.ByteBufferMemory;
+import com.dylibso.chicory.runtime.ConstantEvaluators;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.UninstantiableException;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import java.nio.charset.Charset;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
- * A module's linear memory under a container memory limit. It behaves exactly like Chicory's
- * default memory (every call is delegated) and only remembers whether a {@code memory.grow} was
- * refused because of the container's limit: a module that then dies was OOM-killed in Kubernetes
- * terms, one that copes with the refusal was not.
+ * A module's linear memory (WebAssembly core spec 4.2.8, memory instances): one contiguous
+ * {@code byte[]}, so that every load and store of compiled code is one bounds check and one
+ * access. It is the memory of every non-shared memory the runtime creates, with or without a
+ * container memory limit. Its loads and stores live in one of two final subclasses, chosen once
+ * per JVM (see {@link #create}), so the call sites in compiled modules only ever see one class
+ * (monomorphic: the JIT inlines it).
  *
- * <p>Chicory gives no other hook: its memories check their maximum before any allocation
- * strategy is asked, so wrapping is the only clean way to see a refusal. The wrapper is used only
- * for containers with a memory limit.
+ * <p>Why not Chicory's own: its {@code ByteArrayMemory} and {@code ByteBufferMemory} keep one
+ * array per 64 KiB page (a second array load and a page-crossing test per access), and their
+ * accesses go through VarHandles, whose inlined form is large enough that HotSpot's C2 stops
+ * inlining after a few hundred accesses in one method ("NodeCountInliningCutoff", "size >
+ * DesiredMethodLimit"): the remaining accesses become calls. Here an access is the bounds check
+ * below, then, on little-endian x86-64 and AArch64, one {@code sun.misc.Unsafe} load or store
+ * (small, intrinsic, inlined everywhere); elsewhere, or with the system property
+ * {@code krustlet.wasm.varHandleMemory=true}, a little-endian VarHandle. Every such access is
+ * checked against the memory's size first, and the size never exceeds the array's length: that
+ * check is what keeps a module inside its memory.
+ *
+ * <p>It also remembers whether a {@code memory.grow} was refused because of the container's
+ * limit (one the module's own maximum would have allowed): a module that then dies was OOM-killed
+ * in Kubernetes terms, one that copes with the refusal was not.
+ *
+ * <p>Sizes: the array may be larger than the memory (its capacity grows by at least a quarter, so
+ * that a module growing page by page is not copied on every grow); accesses are checked against
+ * the memory's size, never the capacity, and the capacity never exceeds the maximum, so the heap a
+ * module holds stays within its limit.
+ *
+ * <p>Thread safety: like Chicory's own non-shared memories, one thread (the module's) reads,
+ * writes and grows it; {@link #pages()}, {@link #limitHit()} and {@link #refusedAtBytes()} may be
+ * read from any thread. Shared memories (the threads proposal) are not made of this class.
  */
-public final class LimitedMemory implements Memory {
+public abstract sealed class LimitedMemory implements Memory permits LimitedMemory.OnUnsafe, LimitedMemory.OnVarHandles {
 
-    private final Memory delegate;
+    private final int initialPages;
+    private final int maximumPages;
     private final int limitPages;
     private final int declaredMaxPages;
+    /** The memory's bytes; {@code bytes.length >= size}. Replaced (copied) by a grow beyond it. */
+    byte[] bytes;
+    /** The memory's size in bytes: pages * 64 KiB. Read by every access: plain, the owner thread's. */
+    int size;
+    /** The size in pages, for other threads. */
+    private volatile int pages;
     private volatile long refusedAtBytes = -1;
+    private DataSegment[] dataSegments;
 
-    /**
-     * @param limits the limits the memory enforces (the module's own, capped by the container's)
-     * @param limitPages the container's limit in pages
-     * @param declaredMaxPages the most pages the module itself declares
-     */
-    public LimitedMemory(MemoryLimits limits, int limitPages, int declaredMaxPages) {
-        this.delegate = new ByteBufferMemory(limits);
+    private LimitedMemory(MemoryLimits limits, int limitPages, int declaredMaxPages) {
+        if (limits.shared()) {
+            throw new IllegalArgumentException("a shared memory needs Chicory's own memory");
+        }
+        if (limits.initialPages() > RUNTIME_MAX_PAGES) {
+            throw new UninstantiableException("a memory of " + limits.initialPages() + " pages to start with is more"
+                    + " than the " + RUNTIME_MAX_PAGES + " pages (2 GiB) the runtime supports");
+        }
+        this.initialPages = limits.initialPages();
+        this.maximumPages = Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
         this.limitPages = limitPages;
         this.declaredMaxPages = declaredMaxPages;
+        this.bytes = new byte[initialPages * PAGE_SIZE];
+        this.size = bytes.length;
+        this.pages = initialPages;
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        String arch = System.getProperty("os.arch", "");
+        boolean unaligned = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64");
+        if (!unaligned || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN
+                || Boolean.getBoolean("krustlet.wasm.varHandleMemory")) {
+            return null;
+        }
+        try {
+            Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            return (sun.misc.Unsafe) field.get(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** Whether loads and stores use {@code sun.misc.Unsafe} (else VarHandles) in this JVM. */
+    public static boolean unsafeAccess() {
+        return OnUnsafe.UNSAFE != null;
+    }
+
+    /**
+     * A memory of {@code limits} (which must not be shared).
+     *
+     * @param limits the limits the memory enforces (the module's own, capped by the container's)
+     * @param limitPages the container's limit in pages, or {@link Integer#MAX_VALUE} without one
+     * @param declaredMaxPages the most pages the module itself declares
+     * @throws IllegalArgumentException for shared limits (this memory is for one thread)
+     * @throws UninstantiableException when the initial size is more than 2 GiB, which no JVM array holds
+     * @throws OutOfMemoryError when the JVM cannot allocate the initial pages
+     */
+    public static LimitedMemory create(MemoryLimits limits, int limitPages, int declaredMaxPages) {
+        return OnUnsafe.UNSAFE != null ? new OnUnsafe(limits, limitPages, declaredMaxPages)
+                : new OnVarHandles(limits, limitPages, declaredMaxPages);
     }
 
     /** Whether a grow was refused by the container limit (one the module's own maximum would have allowed). */
@@ -45,432 +126,392 @@ public final class LimitedMemory implements Memory {
         return refusedAtBytes;
     }
 
-    @Override
-    public int grow(int pages) {
-        int before = delegate.grow(pages);
-        if (before == -1) {
-            long wanted = (long) delegate.pages() + Integer.toUnsignedLong(pages);
-            if (wanted > limitPages && wanted <= declaredMaxPages) {
-                refusedAtBytes = wanted * PAGE_SIZE;
-            }
-        }
-        return before;
-    }
-
-    // --- everything else is plain delegation ---
+    // ---- size ----
 
     @Override
     public int pages() {
-        return delegate.pages();
+        return pages;
     }
 
     @Override
     public int initialPages() {
-        return delegate.initialPages();
+        return initialPages;
     }
 
     @Override
     public int maximumPages() {
-        return delegate.maximumPages();
+        return maximumPages;
     }
 
     @Override
     public boolean shared() {
-        return delegate.shared();
+        return false;
     }
 
+    /**
+     * {@code memory.grow}: the previous size in pages, or -1 when the memory would exceed its
+     * maximum (then nothing changes; a refusal because of the container limit is remembered).
+     * Allocates the new bytes on the calling thread; a JVM out of heap is a refusal too.
+     */
     @Override
-    public Object lock(int a0) {
-        return delegate.lock(a0);
+    public int grow(int delta) {
+        int before = size >>> 16;
+        long wanted = before + Integer.toUnsignedLong(delta);
+        if (wanted > maximumPages) {
+            if (wanted > limitPages && wanted <= declaredMaxPages) {
+                refusedAtBytes = wanted * PAGE_SIZE;
+            }
+            return -1;
+        }
+        int newSize = (int) wanted * PAGE_SIZE;
+        if (newSize > bytes.length) {
+            long grown = Math.max(newSize, bytes.length + (long) bytes.length / 4);
+            int capacity = (int) Math.min(grown, (long) maximumPages * PAGE_SIZE);
+            try {
+                bytes = Arrays.copyOf(bytes, capacity);
+            } catch (OutOfMemoryError e) {
+                return -1;
+            }
+        }
+        size = newSize;
+        pages = (int) wanted;
+        return before;
     }
 
-    @Override
-    public int waitOn(int a0, int a1, long a2) {
-        return delegate.waitOn(a0, a1, a2);
-    }
-
-    @Override
-    public int waitOn(int a0, long a1, long a2) {
-        return delegate.waitOn(a0, a1, a2);
-    }
-
-    @Override
-    public int notify(int a0, int a1) {
-        return delegate.notify(a0, a1);
-    }
-
-    @Override
-    public void atomicFence() {
-        delegate.atomicFence();
-    }
-
-    @Override
-    public int atomicWait(int a0, int a1, long a2) {
-        return delegate.atomicWait(a0, a1, a2);
-    }
-
-    @Override
-    public int atomicWait(int a0, long a1, long a2) {
-        return delegate.atomicWait(a0, a1, a2);
-    }
-
-    @Override
-    public int atomicNotify(int a0, int a1) {
-        return delegate.atomicNotify(a0, a1);
-    }
-
-    @Override
-    public int atomicReadInt(int a0) {
-        return delegate.atomicReadInt(a0);
-    }
-
-    @Override
-    public long atomicReadLong(int a0) {
-        return delegate.atomicReadLong(a0);
-    }
-
-    @Override
-    public short atomicReadShort(int a0) {
-        return delegate.atomicReadShort(a0);
-    }
-
-    @Override
-    public byte atomicReadByte(int a0) {
-        return delegate.atomicReadByte(a0);
-    }
-
-    @Override
-    public void atomicWriteInt(int a0, int a1) {
-        delegate.atomicWriteInt(a0, a1);
-    }
-
-    @Override
-    public void atomicWriteLong(int a0, long a1) {
-        delegate.atomicWriteLong(a0, a1);
-    }
-
-    @Override
-    public void atomicWriteShort(int a0, short a1) {
-        delegate.atomicWriteShort(a0, a1);
-    }
-
-    @Override
-    public void atomicWriteByte(int a0, byte a1) {
-        delegate.atomicWriteByte(a0, a1);
-    }
-
-    @Override
-    public int atomicAddInt(int a0, int a1) {
-        return delegate.atomicAddInt(a0, a1);
-    }
-
-    @Override
-    public int atomicAndInt(int a0, int a1) {
-        return delegate.atomicAndInt(a0, a1);
-    }
-
-    @Override
-    public int atomicOrInt(int a0, int a1) {
-        return delegate.atomicOrInt(a0, a1);
-    }
-
-    @Override
-    public int atomicXorInt(int a0, int a1) {
-        return delegate.atomicXorInt(a0, a1);
-    }
-
-    @Override
-    public int atomicXchgInt(int a0, int a1) {
-        return delegate.atomicXchgInt(a0, a1);
-    }
-
-    @Override
-    public int atomicCmpxchgInt(int a0, int a1, int a2) {
-        return delegate.atomicCmpxchgInt(a0, a1, a2);
-    }
-
-    @Override
-    public long atomicAddLong(int a0, long a1) {
-        return delegate.atomicAddLong(a0, a1);
-    }
-
-    @Override
-    public long atomicAndLong(int a0, long a1) {
-        return delegate.atomicAndLong(a0, a1);
-    }
-
-    @Override
-    public long atomicOrLong(int a0, long a1) {
-        return delegate.atomicOrLong(a0, a1);
-    }
-
-    @Override
-    public long atomicXorLong(int a0, long a1) {
-        return delegate.atomicXorLong(a0, a1);
-    }
-
-    @Override
-    public long atomicXchgLong(int a0, long a1) {
-        return delegate.atomicXchgLong(a0, a1);
-    }
-
-    @Override
-    public long atomicCmpxchgLong(int a0, long a1, long a2) {
-        return delegate.atomicCmpxchgLong(a0, a1, a2);
-    }
-
-    @Override
-    public short atomicAddShort(int a0, short a1) {
-        return delegate.atomicAddShort(a0, a1);
-    }
-
-    @Override
-    public short atomicAndShort(int a0, short a1) {
-        return delegate.atomicAndShort(a0, a1);
-    }
+    // ---- instantiation ----
 
     @Override
-    public short atomicOrShort(int a0, short a1) {
-        return delegate.atomicOrShort(a0, a1);
+    public void initialize(Instance instance, DataSegment[] segments) {
+        initialize(instance, segments, 0);
     }
 
     @Override
-    public short atomicXorShort(int a0, short a1) {
-        return delegate.atomicXorShort(a0, a1);
+    public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
+        this.dataSegments = segments;
+        if (segments == null) {
+            return;
+        }
+        for (DataSegment segment : segments) {
+            if (segment instanceof ActiveDataSegment active) {
+                if (active.index() != memoryIndex) {
+                    continue;
+                }
+                int offset = (int) ConstantEvaluators.computeConstantValue(instance, active.offsetInstructions())[0];
+                byte[] data = active.data();
+                if (!inBounds(offset, data.length)) {
+                    throw new UninstantiableException("out of bounds memory access: data segment of " + data.length
+                            + " bytes at " + Integer.toUnsignedString(offset) + " in a memory of " + size + " bytes");
+                }
+                System.arraycopy(data, 0, bytes, offset, data.length);
+            } else if (!(segment instanceof PassiveDataSegment)) {
+                throw new ChicoryException("data segment should be active or passive: " + segment);
+            }
+        }
     }
 
     @Override
-    public short atomicXchgShort(int a0, short a1) {
-        return delegate.atomicXchgShort(a0, a1);
+    public void initPassiveSegment(int segmentId, int dest, int offset, int length) {
+        write(dest, dataSegments[segmentId].data(), offset, length);
     }
 
     @Override
-    public short atomicCmpxchgShort(int a0, short a1, short a2) {
-        return delegate.atomicCmpxchgShort(a0, a1, a2);
+    public void drop(int segment) {
+        dataSegments[segment] = PassiveDataSegment.EMPTY;
     }
 
-    @Override
-    public byte atomicAddByte(int a0, byte a1) {
-        return delegate.atomicAddByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicAndByte(int a0, byte a1) {
-        return delegate.atomicAndByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicOrByte(int a0, byte a1) {
-        return delegate.atomicOrByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicXorByte(int a0, byte a1) {
-        return delegate.atomicXorByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicXchgByte(int a0, byte a1) {
-        return delegate.atomicXchgByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicCmpxchgByte(int a0, byte a1, byte a2) {
-        return delegate.atomicCmpxchgByte(a0, a1, a2);
-    }
-
-    @Override
-    public void initialize(Instance a0, DataSegment[] a1) {
-        delegate.initialize(a0, a1);
-    }
-
-    @Override
-    public void initialize(Instance a0, DataSegment[] a1, int a2) {
-        delegate.initialize(a0, a1, a2);
-    }
-
-    @Override
-    public void initPassiveSegment(int a0, int a1, int a2, int a3) {
-        delegate.initPassiveSegment(a0, a1, a2, a3);
-    }
-
-    @Override
-    public void writeString(int a0, String a1, Charset a2) {
-        delegate.writeString(a0, a1, a2);
-    }
-
-    @Override
-    public void writeString(int a0, String a1) {
-        delegate.writeString(a0, a1);
-    }
-
-    @Override
-    public String readString(int a0, int a1) {
-        return delegate.readString(a0, a1);
-    }
-
-    @Override
-    public String readString(int a0, int a1, Charset a2) {
-        return delegate.readString(a0, a1, a2);
-    }
-
-    @Override
-    public void writeCString(int a0, String a1) {
-        delegate.writeCString(a0, a1);
-    }
-
-    @Override
-    public void writeCString(int a0, String a1, Charset a2) {
-        delegate.writeCString(a0, a1, a2);
-    }
-
-    @Override
-    public String readCString(int a0, Charset a1) {
-        return delegate.readCString(a0, a1);
-    }
-
-    @Override
-    public String readCString(int a0) {
-        return delegate.readCString(a0);
-    }
-
-    @Override
-    public void write(int a0, byte[] a1) {
-        delegate.write(a0, a1);
-    }
-
-    @Override
-    public void write(int a0, byte[] a1, int a2, int a3) {
-        delegate.write(a0, a1, a2, a3);
-    }
-
-    @Override
-    public byte read(int a0) {
-        return delegate.read(a0);
-    }
-
-    @Override
-    public byte[] readBytes(int a0, int a1) {
-        return delegate.readBytes(a0, a1);
-    }
-
-    @Override
-    public void writeI32(int a0, int a1) {
-        delegate.writeI32(a0, a1);
-    }
+    // ---- bounds ----
 
-    @Override
-    public int readInt(int a0) {
-        return delegate.readInt(a0);
-    }
-
-    @Override
-    public long readI32(int a0) {
-        return delegate.readI32(a0);
-    }
-
-    @Override
-    public long readU32(int a0) {
-        return delegate.readU32(a0);
-    }
-
-    @Override
-    public void writeLong(int a0, long a1) {
-        delegate.writeLong(a0, a1);
-    }
-
-    @Override
-    public long readLong(int a0) {
-        return delegate.readLong(a0);
-    }
-
-    @Override
-    public long readI64(int a0) {
-        return delegate.readI64(a0);
+    /** Whether {@code [address, address + length)} lies in the memory (address unsigned). */
+    private boolean inBounds(int address, int length) {
+        return address >= 0 && length >= 0 && address <= size - length;
     }
 
-    @Override
-    public void writeShort(int a0, short a1) {
-        delegate.writeShort(a0, a1);
+    private void check(int address, int length) {
+        if (!inBounds(address, length)) {
+            throw outOfBounds(address, length);
+        }
     }
 
-    @Override
-    public short readShort(int a0) {
-        return delegate.readShort(a0);
+    final WasmRuntimeException outOfBounds(int address, int length) {
+        return new WasmRuntimeException("out of bounds memory access: attempted to access address: "
+                + Integer.toUnsignedString(address) + " but limit is: " + size + " and size: " + length);
     }
 
-    @Override
-    public long readI16(int a0) {
-        return delegate.readI16(a0);
-    }
+    // ---- loads and stores of compiled and interpreted code: one check, one access ----
 
     @Override
-    public long readU16(int a0) {
-        return delegate.readU16(a0);
+    public final byte read(int addr) {
+        if (addr < 0 || addr >= size) {
+            throw outOfBounds(addr, 1);
+        }
+        return bytes[addr];
     }
 
     @Override
-    public void writeByte(int a0, byte a1) {
-        delegate.writeByte(a0, a1);
+    public final void writeByte(int addr, byte data) {
+        if (addr < 0 || addr >= size) {
+            throw outOfBounds(addr, 1);
+        }
+        bytes[addr] = data;
     }
 
     @Override
-    public long readU8(int a0) {
-        return delegate.readU8(a0);
+    public long readU16(int addr) {
+        return readShort(addr) & 0xFFFFL;
     }
 
     @Override
-    public long readI8(int a0) {
-        return delegate.readI8(a0);
+    public long readF32(int addr) {
+        return readInt(addr);
     }
 
     @Override
-    public void writeF32(int a0, float a1) {
-        delegate.writeF32(a0, a1);
+    public long readF64(int addr) {
+        return readLong(addr);
     }
 
-    @Override
-    public long readF32(int a0) {
-        return delegate.readF32(a0);
-    }
+    // ---- bulk ----
 
     @Override
-    public float readFloat(int a0) {
-        return delegate.readFloat(a0);
+    public void write(int addr, byte[] data, int offset, int length) {
+        if (offset < 0 || length < 0 || offset > data.length - length) {
+            throw new WasmRuntimeException("out of bounds memory access: " + length + " bytes at " + offset
+                    + " of a source of " + data.length + " bytes");
+        }
+        check(addr, length);
+        System.arraycopy(data, offset, bytes, addr, length);
     }
 
     @Override
-    public void writeF64(int a0, double a1) {
-        delegate.writeF64(a0, a1);
+    public byte[] readBytes(int addr, int length) {
+        check(addr, length);
+        return Arrays.copyOfRange(bytes, addr, addr + length);
     }
 
     @Override
-    public double readDouble(int a0) {
-        return delegate.readDouble(a0);
+    public void copy(int dest, int src, int length) {
+        check(dest, length);
+        check(src, length);
+        System.arraycopy(bytes, src, bytes, dest, length); // overlapping ranges: as if through a temporary
     }
 
     @Override
-    public long readF64(int a0) {
-        return delegate.readF64(a0);
+    public void fill(byte value, int fromIndex, int toIndex) {
+        check(fromIndex, toIndex - fromIndex);
+        Arrays.fill(bytes, fromIndex, toIndex, value);
     }
 
     @Override
     public void zero() {
-        delegate.zero();
+        Arrays.fill(bytes, 0, size, (byte) 0);
+    }
+
+    // ---- the threads proposal: only for shared memories, which this class never is ----
+
+    @Override
+    public Object lock(int address) {
+        return this;
     }
 
     @Override
-    public void fill(byte a0, int a1, int a2) {
-        delegate.fill(a0, a1, a2);
+    public int waitOn(int address, int expected, long timeout) {
+        throw new ChicoryException("memory.atomic.wait on a memory that is not shared");
     }
 
     @Override
-    public void copy(int a0, int a1, int a2) {
-        delegate.copy(a0, a1, a2);
+    public int waitOn(int address, long expected, long timeout) {
+        throw new ChicoryException("memory.atomic.wait on a memory that is not shared");
     }
 
     @Override
-    public void drop(int a0) {
-        delegate.drop(a0);
+    public int notify(int address, int maxThreads) {
+        check(address, 4);
+        return 0; // nobody can wait on an unshared memory (threads proposal: notify returns 0)
+    }
+
+    /**
+     * Loads and stores through {@code sun.misc.Unsafe}: on the platforms where it reads and writes
+     * little-endian values at any alignment, after the bounds check of each method.
+     */
+    static final class OnUnsafe extends LimitedMemory {
+        static final sun.misc.Unsafe UNSAFE = unsafe();
+        private static final long BASE = UNSAFE == null ? 0 : UNSAFE.arrayBaseOffset(byte[].class);
+
+        OnUnsafe(MemoryLimits limits, int limitPages, int declaredMaxPages) {
+            super(limits, limitPages, declaredMaxPages);
+        }
+
+        @Override
+        public short readShort(int addr) {
+            if (addr < 0 || addr > size - 2) {
+                throw outOfBounds(addr, 2);
+            }
+            return UNSAFE.getShort(bytes, BASE + addr);
+        }
+
+        @Override
+        public void writeShort(int addr, short data) {
+            if (addr < 0 || addr > size - 2) {
+                throw outOfBounds(addr, 2);
+            }
+            UNSAFE.putShort(bytes, BASE + addr, data);
+        }
+
+        @Override
+        public int readInt(int addr) {
+            if (addr < 0 || addr > size - 4) {
+                throw outOfBounds(addr, 4);
+            }
+            return UNSAFE.getInt(bytes, BASE + addr);
+        }
+
+        @Override
+        public void writeI32(int addr, int data) {
+            if (addr < 0 || addr > size - 4) {
+                throw outOfBounds(addr, 4);
+            }
+            UNSAFE.putInt(bytes, BASE + addr, data);
+        }
+
+        @Override
+        public long readLong(int addr) {
+            if (addr < 0 || addr > size - 8) {
+                throw outOfBounds(addr, 8);
+            }
+            return UNSAFE.getLong(bytes, BASE + addr);
+        }
+
+        @Override
+        public void writeLong(int addr, long data) {
+            if (addr < 0 || addr > size - 8) {
+                throw outOfBounds(addr, 8);
+            }
+            UNSAFE.putLong(bytes, BASE + addr, data);
+        }
+
+        @Override
+        public float readFloat(int addr) {
+            if (addr < 0 || addr > size - 4) {
+                throw outOfBounds(addr, 4);
+            }
+            return UNSAFE.getFloat(bytes, BASE + addr);
+        }
+
+        @Override
+        public void writeF32(int addr, float data) {
+            if (addr < 0 || addr > size - 4) {
+                throw outOfBounds(addr, 4);
+            }
+            UNSAFE.putFloat(bytes, BASE + addr, data);
+        }
+
+        @Override
+        public double readDouble(int addr) {
+            if (addr < 0 || addr > size - 8) {
+                throw outOfBounds(addr, 8);
+            }
+            return UNSAFE.getDouble(bytes, BASE + addr);
+        }
+
+        @Override
+        public void writeF64(int addr, double data) {
+            if (addr < 0 || addr > size - 8) {
+                throw outOfBounds(addr, 8);
+            }
+            UNSAFE.putDouble(bytes, BASE + addr, data);
+        }
+    }
+
+    /** Loads and stores through little-endian VarHandles: wherever Unsafe is not used. */
+    static final class OnVarHandles extends LimitedMemory {
+        private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+        private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+        OnVarHandles(MemoryLimits limits, int limitPages, int declaredMaxPages) {
+            super(limits, limitPages, declaredMaxPages);
+        }
+
+        @Override
+        public short readShort(int addr) {
+            if (addr < 0 || addr > size - 2) {
+                throw outOfBounds(addr, 2);
+            }
+            return (short) SHORT.get(bytes, addr);
+        }
+
+        @Override
+        public void writeShort(int addr, short data) {
+            if (addr < 0 || addr > size - 2) {
+                throw outOfBounds(addr, 2);
+            }
+            SHORT.set(bytes, addr, data);
+        }
+
+        @Override
+        public int readInt(int addr) {
+            if (addr < 0 || addr > size - 4) {
+                throw outOfBounds(addr, 4);
+            }
+            return (int) INT.get(bytes, addr);
+        }
+
+        @Override
+        public void writeI32(int addr, int data) {
+            if (addr < 0 || addr > size - 4) {
+                throw outOfBounds(addr, 4);
+            }
+            INT.set(bytes, addr, data);
+        }
+
+        @Override
+        public long readLong(int addr) {
+            if (addr < 0 || addr > size - 8) {
+                throw outOfBounds(addr, 8);
+            }
+            return (long) LONG.get(bytes, addr);
+        }
+
+        @Override
+        public void writeLong(int addr, long data) {
+            if (addr < 0 || addr > size - 8) {
+                throw outOfBounds(addr, 8);
+            }
+            LONG.set(bytes, addr, data);
+        }
+
+        @Override
+        public float readFloat(int addr) {
+            if (addr < 0 || addr > size - 4) {
+                throw outOfBounds(addr, 4);
+            }
+            return (float) FLOAT.get(bytes, addr);
+        }
+
+        @Override
+        public void writeF32(int addr, float data) {
+            if (addr < 0 || addr > size - 4) {
+                throw outOfBounds(addr, 4);
+            }
+            FLOAT.set(bytes, addr, data);
+        }
+
+        @Override
+        public double readDouble(int addr) {
+            if (addr < 0 || addr > size - 8) {
+                throw outOfBounds(addr, 8);
+            }
+            return (double) DOUBLE.get(bytes, addr);
+        }
+
+        @Override
+        public void writeF64(int addr, double data) {
+            if (addr < 0 || addr > size - 8) {
+                throw outOfBounds(addr, 8);
+            }
+            DOUBLE.set(bytes, addr, data);
+        }
     }
 }

@@ -136,10 +136,11 @@ public final class ModuleCache {
         requireStartExport(ref, module);
         requireValidStart(ref, module, start.function());
         MemoryLimits memory = declaredMemory(module);
-        Function<Instance, Machine> factory = engine == Engine.COMPILER ? compile(ref, module) : null;
+        Compiled compiled = engine == Engine.COMPILER ? compile(ref, start.bytes(), module) : new Compiled(module, null);
+        Function<Instance, Machine> factory = compiled.factory();
         LOG.info("Loaded module {} ({}, {} bytes, {}) in {} ms", ref.image(), ref.digest(), bytes.length,
                 factory == null ? "interpreted" : "compiled", (System.nanoTime() - started) / 1_000_000);
-        return new CompiledModule(ref.digest(), module, factory,
+        return new CompiledModule(ref.digest(), compiled.module(), factory,
                 memory == null ? 0 : memory.initialPages(),
                 memory == null ? 0 : memory.maximumPages(), start.function());
     }
@@ -197,12 +198,40 @@ public final class ModuleCache {
         return null;
     }
 
-    private static Function<Instance, Machine> compile(ModuleRef ref, WasmModule module) {
+    /** A module as it runs: possibly rewritten (split functions), with its compiled code or null to interpret. */
+    private record Compiled(WasmModule module, Function<Instance, Machine> factory) {
+    }
+
+    /**
+     * Compiles the module to JVM bytecode, after splitting the functions too large for the JIT
+     * (see {@link FunctionSplitter}); interprets it when it cannot be compiled.
+     */
+    private static Compiled compile(ModuleRef ref, byte[] bytes, WasmModule parsed) {
+        WasmModule module = split(ref, bytes, parsed);
         try {
-            return MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
+            return new Compiled(module,
+                    MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile());
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("Cannot compile module {}; interpreting it instead: {}", ref.image(), e.toString());
-            return null;
+            return new Compiled(parsed, null);
+        }
+    }
+
+    /** The module with its huge functions split, or as it was when none is (or splitting fails: a bug to report). */
+    private static WasmModule split(ModuleRef ref, byte[] bytes, WasmModule module) {
+        try {
+            FunctionSplitter.Result result = FunctionSplitter.split(bytes, module);
+            if (result == null) {
+                return module;
+            }
+            WasmModule split = Parser.parse(result.bytes());
+            LOG.info("Module {}: split {} functions too large for the JIT into {} more", ref.image(),
+                    result.functionsSplit(), result.piecesAdded());
+            return split;
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot split the large functions of module {}; compiling them as they are: {}", ref.image(),
+                    e.toString(), e);
+            return module;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.krustlet.wasm;
 
+import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
@@ -114,13 +115,18 @@ public final class WasiInstance {
             AtomicReference<LimitedMemory> limited = new AtomicReference<>();
             MemoryLimits limits = memoryLimits(config, module);
             if (limits != null) {
-                int limitPages = limits.maximumPages();
-                builder.withMemoryLimits(limits).withMemoryFactory(l -> {
-                    var memory = new LimitedMemory(l, limitPages, module.maximumPages());
-                    limited.compareAndSet(null, memory); // the module's memory 0: the one libc grows
-                    return memory;
-                });
+                builder.withMemoryLimits(limits);
             }
+            // every memory is a LimitedMemory, with a limit or not: one class at all call sites (see its doc)
+            int limitPages = limits != null ? limits.maximumPages() : Integer.MAX_VALUE;
+            builder.withMemoryFactory(l -> {
+                if (l.shared()) {
+                    return new ByteArrayMemory(l); // the threads proposal: Chicory's, safe for many threads
+                }
+                var memory = LimitedMemory.create(l, limitPages, module.maximumPages());
+                limited.compareAndSet(null, memory); // the module's memory 0: the one libc grows
+                return memory;
+            });
             Instance instance = builder.build();
             return new WasiInstance(config, wasi, http, instance, limited.get(), clock, module.startFunction());
         } catch (ContainerStartException e) {

@@ -1,0 +1,189 @@
+package io.krustlet.wasm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both access strategies of {@link LimitedMemory} (Unsafe, VarHandles) against the core spec's
+ * rules for memory instructions: little-endian values at any alignment, a trap for any access that
+ * reaches past the memory's size (not its array's capacity), grow semantics, and the record of a
+ * grow refused by the container limit.
+ */
+class LimitedMemoryTest {
+
+    private static final int PAGE = Memory.PAGE_SIZE;
+
+    static Stream<Function<MemoryLimits, LimitedMemory>> kinds() {
+        return Stream.of(l -> new LimitedMemory.OnUnsafe(l, Integer.MAX_VALUE, 65536),
+                l -> new LimitedMemory.OnVarHandles(l, Integer.MAX_VALUE, 65536));
+    }
+
+    @Test
+    void unsafeIsUsedOnThisMachine() {
+        String arch = System.getProperty("os.arch");
+        if (arch.equals("amd64") || arch.equals("aarch64")) {
+            assertThat(LimitedMemory.unsafeAccess()).isTrue();
+            assertThat(LimitedMemory.create(new MemoryLimits(1, 2), Integer.MAX_VALUE, 2))
+                    .isInstanceOf(LimitedMemory.OnUnsafe.class);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void valuesAreLittleEndianAtAnyAlignment(Function<MemoryLimits, LimitedMemory> kind) {
+        LimitedMemory memory = kind.apply(new MemoryLimits(1, 1));
+        memory.writeLong(3, 0x0102030405060708L);
+        assertThat(memory.read(3)).isEqualTo((byte) 0x08);
+        assertThat(memory.read(10)).isEqualTo((byte) 0x01);
+        assertThat(memory.readInt(3)).isEqualTo(0x05060708);
+        assertThat(memory.readShort(4)).isEqualTo((short) 0x0607);
+        assertThat(memory.readU16(9)).isEqualTo(0x0102);
+        assertThat(memory.readLong(3)).isEqualTo(0x0102030405060708L);
+        memory.writeI32(101, 0xCAFEBABE);
+        assertThat(memory.readU32(101)).isEqualTo(0xCAFEBABEL);
+        assertThat(memory.readBytes(101, 4)).containsExactly(0xBE, 0xBA, 0xFE, 0xCA);
+        memory.writeShort(201, (short) -2);
+        assertThat(memory.readI16(201)).isEqualTo(-2);
+        memory.writeF32(301, 1.5f);
+        assertThat(memory.readFloat(301)).isEqualTo(1.5f);
+        assertThat(memory.readF32(301)).isEqualTo(Float.floatToRawIntBits(1.5f));
+        memory.writeF64(401, -2.25);
+        assertThat(memory.readDouble(401)).isEqualTo(-2.25);
+        assertThat(memory.readF64(401)).isEqualTo(Double.doubleToRawLongBits(-2.25));
+        memory.writeByte(PAGE - 1, (byte) 0x7F);
+        assertThat(memory.readU8(PAGE - 1)).isEqualTo(0x7F);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void everyAccessReachingPastTheSizeTraps(Function<MemoryLimits, LimitedMemory> kind) {
+        LimitedMemory memory = kind.apply(new MemoryLimits(1, 4));
+        // the last valid address of each width works, one more byte traps
+        memory.writeByte(PAGE - 1, (byte) 1);
+        memory.writeShort(PAGE - 2, (short) 1);
+        memory.writeI32(PAGE - 4, 1);
+        memory.writeLong(PAGE - 8, 1);
+        memory.writeF32(PAGE - 4, 1);
+        memory.writeF64(PAGE - 8, 1);
+        assertTraps(() -> memory.read(PAGE));
+        assertTraps(() -> memory.writeByte(PAGE, (byte) 1));
+        assertTraps(() -> memory.readShort(PAGE - 1));
+        assertTraps(() -> memory.writeShort(PAGE - 1, (short) 1));
+        assertTraps(() -> memory.readInt(PAGE - 3));
+        assertTraps(() -> memory.writeI32(PAGE - 3, 1));
+        assertTraps(() -> memory.readLong(PAGE - 7));
+        assertTraps(() -> memory.writeLong(PAGE - 7, 1));
+        assertTraps(() -> memory.readFloat(PAGE - 3));
+        assertTraps(() -> memory.writeF32(PAGE - 3, 1));
+        assertTraps(() -> memory.readDouble(PAGE - 7));
+        assertTraps(() -> memory.writeF64(PAGE - 7, 1));
+        // addresses of 2 GiB and more arrive negative
+        for (int address : new int[] {-1, -8, Integer.MIN_VALUE}) {
+            assertTraps(() -> memory.read(address));
+            assertTraps(() -> memory.readInt(address));
+            assertTraps(() -> memory.readLong(address));
+            assertTraps(() -> memory.writeLong(address, 1));
+            assertTraps(() -> memory.readBytes(address, 1));
+        }
+        assertTraps(() -> memory.readBytes(PAGE - 2, 3));
+        assertTraps(() -> memory.write(PAGE - 2, new byte[3]));
+        assertTraps(() -> memory.copy(0, PAGE - 2, 3));
+        assertTraps(() -> memory.copy(PAGE - 2, 0, 3));
+        assertTraps(() -> memory.fill((byte) 1, PAGE - 2, PAGE + 1));
+        assertThat(memory.readBytes(PAGE, 0)).isEmpty(); // a zero-length access at the end is in bounds
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void theSpareCapacityOfAGrownArrayIsOutOfBounds(Function<MemoryLimits, LimitedMemory> kind) {
+        LimitedMemory memory = kind.apply(new MemoryLimits(8, 100));
+        assertThat(memory.grow(1)).isEqualTo(8); // the array grows by a quarter (10 pages), the memory by one page
+        int size = 9 * PAGE;
+        memory.writeLong(size - 8, 42);
+        assertThat(memory.readLong(size - 8)).isEqualTo(42);
+        assertTraps(() -> memory.read(size));
+        assertTraps(() -> memory.readLong(size - 4));
+        assertTraps(() -> memory.writeI32(size + PAGE / 2, 1));
+        assertThat(memory.grow(1)).isEqualTo(9);
+        assertThat(memory.readLong(size - 8)).isEqualTo(42);
+        assertThat(memory.readLong(size)).isZero(); // new pages are zero
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void growReturnsTheOldSizeAndRefusesBeyondTheMaximum(Function<MemoryLimits, LimitedMemory> kind) {
+        LimitedMemory memory = kind.apply(new MemoryLimits(0, 3));
+        assertThat(memory.pages()).isZero();
+        assertTraps(() -> memory.read(0));
+        assertThat(memory.grow(0)).isZero();
+        assertThat(memory.grow(2)).isZero();
+        assertThat(memory.pages()).isEqualTo(2);
+        assertThat(memory.grow(2)).isEqualTo(-1);
+        assertThat(memory.pages()).isEqualTo(2);
+        assertThat(memory.grow(-1)).isEqualTo(-1); // 4 Gi pages, unsigned
+        assertThat(memory.grow(1)).isEqualTo(2);
+        memory.writeLong(3 * PAGE - 8, 7);
+        assertThat(memory.limitHit()).isFalse();
+    }
+
+    @Test
+    void aGrowRefusedByTheContainerLimitIsRememberedOneRefusedByTheModulesMaximumIsNot() {
+        // the container allows 2 pages of a module that declares up to 10
+        LimitedMemory limited = LimitedMemory.create(new MemoryLimits(1, 2), 2, 10);
+        assertThat(limited.grow(1)).isEqualTo(1);
+        assertThat(limited.limitHit()).isFalse();
+        assertThat(limited.grow(3)).isEqualTo(-1);
+        assertThat(limited.limitHit()).isTrue();
+        assertThat(limited.refusedAtBytes()).isEqualTo(5L * PAGE);
+        // the module's own maximum (2) refuses: not the container's doing
+        LimitedMemory own = LimitedMemory.create(new MemoryLimits(1, 2), Integer.MAX_VALUE, 2);
+        assertThat(own.grow(5)).isEqualTo(-1);
+        assertThat(own.limitHit()).isFalse();
+        assertThat(own.refusedAtBytes()).isEqualTo(-1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void bulkOperationsCopyFillAndOverlap(Function<MemoryLimits, LimitedMemory> kind) {
+        LimitedMemory memory = kind.apply(new MemoryLimits(1, 1));
+        memory.write(10, new byte[] {1, 2, 3, 4, 5});
+        memory.copy(12, 10, 5); // overlapping, forwards: as if through a temporary buffer
+        assertThat(memory.readBytes(10, 7)).containsExactly(1, 2, 1, 2, 3, 4, 5);
+        memory.copy(10, 12, 5); // overlapping, backwards
+        assertThat(memory.readBytes(10, 7)).containsExactly(1, 2, 3, 4, 5, 4, 5);
+        memory.fill((byte) 9, 11, 13);
+        assertThat(memory.readBytes(10, 4)).containsExactly(1, 9, 9, 4);
+        memory.write(20, new byte[] {7, 8, 9}, 1, 2);
+        assertThat(memory.readBytes(20, 3)).containsExactly(8, 9, 0);
+        memory.zero();
+        assertThat(memory.readBytes(10, 12)).containsOnly(0);
+    }
+
+    @Test
+    void aMemoryStartingAboveTwoGibibytesIsRefused() {
+        assertThatThrownBy(() -> LimitedMemory.create(new MemoryLimits(32768, 65536), Integer.MAX_VALUE, 65536))
+                .isInstanceOf(com.dylibso.chicory.wasm.UninstantiableException.class).hasMessageContaining("2 GiB");
+        assertThatThrownBy(() -> LimitedMemory.create(new MemoryLimits(65536, 65536), Integer.MAX_VALUE, 65536))
+                .isInstanceOf(com.dylibso.chicory.wasm.UninstantiableException.class);
+    }
+
+    @Test
+    void sharedMemoriesAreNotMadeOfIt() {
+        assertThatThrownBy(() -> LimitedMemory.create(new MemoryLimits(1, 1, true), Integer.MAX_VALUE, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void assertTraps(Runnable access) {
+        assertThatThrownBy(access::run).isInstanceOf(WasmRuntimeException.class)
+                .hasMessageContaining("out of bounds memory access");
+    }
+}
