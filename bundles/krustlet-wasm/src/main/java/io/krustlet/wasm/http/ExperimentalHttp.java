@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.krustlet.wasm.wasi.Blocking;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -63,6 +64,7 @@ public final class ExperimentalHttp {
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private final HttpPolicy policy;
+    private final Blocking blocking;
     private final Map<Integer, Response> responses = new HashMap<>();
     private int nextHandle;
 
@@ -85,7 +87,16 @@ public final class ExperimentalHttp {
     }
 
     public ExperimentalHttp(HttpPolicy policy) {
+        this(policy, Blocking.NONE);
+    }
+
+    /**
+     * @param blocking brackets each request, during which the module's thread waits for the
+     *     response (see {@link Blocking})
+     */
+    public ExperimentalHttp(HttpPolicy policy, Blocking blocking) {
         this.policy = policy;
+        this.blocking = blocking;
     }
 
     /** The host functions, to be linked under {@value #MODULE}. */
@@ -158,6 +169,7 @@ public final class ExperimentalHttp {
             throw new HttpError(RUNTIME_ERROR);
         }
         HttpResponse<byte[]> response;
+        blocking.enter();
         try {
             response = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException | IllegalArgumentException e) {
@@ -166,6 +178,8 @@ public final class ExperimentalHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ChicoryInterruptedException("interrupted during an outbound HTTP request");
+        } finally {
+            blocking.exit();
         }
         Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
         response.headers().map().forEach((k, v) -> {
