@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 public final class DensityBench {
 
     private static final String IMAGE = "fs/modules/testmod.wasm";
-    private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+    /** G1's line in GC.heap_info: "total 151552K, used ..." (Java 17), "committed 393216K, used ..." (Java 25). */
+    private static final Pattern HEAP_USED = Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K");
 
     private final int pods;
     private final boolean smoke;
@@ -56,6 +57,26 @@ public final class DensityBench {
     }
 
     private void run(Path distribution) throws Exception {
+        try {
+            measureNode(distribution);
+        } finally {
+            if (System.getenv("KRUSTLET_BENCH_KEEP") == null) {
+                delete(work);
+            } else {
+                System.out.println("  kept " + work);
+            }
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private void measureNode(Path distribution) throws Exception {
         int kubeletPort = freePort();
         int sshPort = freePort();
         var pki = new BenchPki();
@@ -204,6 +225,10 @@ public final class DensityBench {
         for (var g : after.growthSince(before, smoke ? 8 : 20)) {
             System.out.printf("    %-70s %10.2f %12.1f%n", g.className(), g.instances() / (double) pods, g.bytes() / (double) pods);
         }
+        System.out.printf("    %-70s %10s %12s%n", "growth per pod by package", "objects", "bytes");
+        for (var g : after.growthByPackageSince(before, smoke ? 6 : 12)) {
+            System.out.printf("    %-70s %10.2f %12.1f%n", g.className(), g.instances() / (double) pods, g.bytes() / (double) pods);
+        }
     }
 
     /** The JVM's own accounting, when the node runs with -XX:NativeMemoryTracking (KRUSTLET_BENCH_JAVA_OPTS). */
@@ -243,7 +268,7 @@ public final class DensityBench {
 
     private static String heap(KarafNode node) throws Exception {
         Matcher m = HEAP_USED.matcher(node.jcmd("GC.heap_info"));
-        return m.find() ? String.format("%.1f MiB used of %.1f MiB", Long.parseLong(m.group(2)) / 1024.0,
+        return m.find() ? String.format("%.1f MiB used of %.1f MiB committed", Long.parseLong(m.group(2)) / 1024.0,
                 Long.parseLong(m.group(1)) / 1024.0) : "?";
     }
 

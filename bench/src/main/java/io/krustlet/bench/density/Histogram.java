@@ -32,6 +32,34 @@ record Histogram(Map<String, long[]> classes) {
     record Growth(String className, long instances, long bytes) {
     }
 
+    /**
+     * Growth summed by package (arrays of a class count with its package; arrays of primitives and
+     * of JDK types under "java/jdk"), largest first: which part of the node a pod's objects belong to.
+     */
+    List<Growth> growthByPackageSince(Histogram before, int top) {
+        Map<String, long[]> packages = new HashMap<>();
+        for (Growth g : growthSince(before, Integer.MAX_VALUE)) {
+            packages.merge(packageOf(g.className()), new long[] {g.instances(), g.bytes()},
+                    (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        }
+        List<Growth> growth = new ArrayList<>();
+        packages.forEach((name, v) -> growth.add(new Growth(name, v[0], v[1])));
+        growth.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+        return growth.subList(0, Math.min(top, growth.size()));
+    }
+
+    private static String packageOf(String className) {
+        String name = className.replaceFirst("^\\[+L?", "").replace(";", "");
+        if (className.startsWith("[") && !className.contains("L")) {
+            return className.equals("[B") ? "byte[]" : "java/jdk (other primitive arrays)";
+        }
+        String[] parts = name.split("\\.");
+        if (parts.length < 3 || name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.")) {
+            return "java/jdk" + (name.startsWith("jdk.internal.vm.") ? " (" + name + ")" : "");
+        }
+        return parts[0] + "." + parts[1] + "." + parts[2] + (parts.length > 4 ? "." + parts[3] : "");
+    }
+
     /** The classes that grew most from {@code before} to this one, by bytes. */
     List<Growth> growthSince(Histogram before, int top) {
         List<Growth> growth = new ArrayList<>();
