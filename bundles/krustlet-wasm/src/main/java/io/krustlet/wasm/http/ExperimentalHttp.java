@@ -116,9 +116,15 @@ public final class ExperimentalHttp {
     }
 
     private static HostFunction fn(String name, int params, Call call) {
-        List<ValType> types = Collections.nCopies(params, ValType.I32);
-        return new HostFunction(MODULE, name, FunctionType.of(types, List.of(ValType.I32)),
+        return new HostFunction(MODULE, name, TYPES.computeIfAbsent(params, ExperimentalHttp::errnoType),
                 (Instance instance, long... args) -> new long[] {invoke(call, instance, args)});
+    }
+
+    /** The function types by parameter count, shared by every instance (see Preview1's). */
+    private static final Map<Integer, FunctionType> TYPES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static FunctionType errnoType(int params) {
+        return FunctionType.of(List.copyOf(Collections.nCopies(params, ValType.I32)), List.of(ValType.I32));
     }
 
     private static int invoke(Call call, Instance instance, long[] args) {
