@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  * its HTTPS API (with a client certificate from a CA it is told to trust) and its SSH shell. N
  * static pod manifests of {@code testmod.wasm sleep 86400000} (2 pages = 128 KiB of linear memory
  * each) are written into the node's manifest folder at once; the harness then polls {@code /metrics}
- * until {@code kubelet_running_pods} reaches N, and meanwhile times {@code /healthz} every 250 ms and
- * the shell command {@code krustlet:node} every second. After a steady period it takes the heap
- * histogram, removes the manifests and times until no pod runs.
+ * every 500 ms until {@code kubelet_running_pods} reaches N, and meanwhile times {@code /healthz}
+ * every 250 ms, the shell command {@code krustlet:node} typed into an open SSH console every second
+ * and the same as {@code ssh karaf@node krustlet:node} (new session and login) every 5 s. After a
+ * minute of steady state (RSS sampled as the JVM settles) it takes the heap histogram, removes the
+ * manifests and times until no pod runs.
  */
 public final class DensityBench {
 
@@ -127,12 +129,15 @@ public final class DensityBench {
         Histogram before = Histogram.parse(node.jcmd("GC.class_histogram"));
         System.out.printf("  idle node:      RSS %7.1f MiB  threads %5d  heap %s%n", idle.rssMiB(), idle.threads(), idleHeap);
 
-        try (var healthz = new LatencySampler("healthz", 250, api::healthz);
-                var shellNode = new LatencySampler("shell", 1000, () -> shell.run("krustlet:node"))) {
+        try (var console = shell.console();
+                var healthz = new LatencySampler("healthz", 250, api::healthz);
+                var consoleNode = new LatencySampler("console", 1000, () -> console.type("krustlet:node", "Pods:"));
+                var sshNode = new LatencySampler("ssh", 5000, () -> shell.run("krustlet:node"))) {
             long t0 = System.nanoTime();
             writeManifests(manifests);
             long written = System.nanoTime();
-            System.out.printf("  %d manifests written in %.2f s%n", pods, (written - t0) / 1e9);
+            System.out.printf("  %d manifests written in %.2f s (from %s)%n", pods, (written - t0) / 1e9,
+                    java.time.Instant.now().minusNanos(System.nanoTime() - t0));
             long deadline = t0 + Duration.ofSeconds(120).toNanos() + Duration.ofMillis(30L * pods).toNanos();
             long running = 0;
             long lastPrint = t0;
@@ -143,7 +148,7 @@ public final class DensityBench {
                             (System.nanoTime() - t0) / 1e9, node.alive() ? "" : " (the node's JVM died)");
                     break;
                 }
-                Thread.sleep(100);
+                Thread.sleep(500); // /metrics walks every pod: polled often, the bench itself would load the node
                 running = api.runningPods();
                 var status = node.status();
                 peakThreads = Math.max(peakThreads, status.threads());
@@ -155,23 +160,37 @@ public final class DensityBench {
             }
             long allRunning = System.nanoTime();
             if (running >= pods) {
-                System.out.printf("  all %d Running %.2f s after the first manifest was written%n", pods, (allRunning - t0) / 1e9);
+                System.out.printf("  all %d Running %.2f s after the first manifest was written (at %s)%n", pods,
+                        (allRunning - t0) / 1e9, java.time.Instant.now());
             }
-            Thread.sleep(Duration.ofSeconds(smoke ? 3 : 15).toMillis()); // steady: all sleeping
+            // steady: all sleeping; RSS as the JVM settles (G1 gives back memory after a periodic collection)
+            StringBuilder settling = new StringBuilder();
+            for (int i = 1; i <= (smoke ? 1 : 4); i++) {
+                Thread.sleep(Duration.ofSeconds(smoke ? 3 : 15).toMillis());
+                settling.append(String.format("%s%d s %.1f MiB", i == 1 ? "" : ", ", i * (smoke ? 3 : 15),
+                        node.status().rssMiB()));
+            }
             long steadyEnd = System.nanoTime();
             var steady = node.status();
             String steadyHeap = heap(node);
             System.out.printf("  all running:    RSS %7.1f MiB  threads %5d  heap %s%n", steady.rssMiB(), steady.threads(), steadyHeap);
-            System.out.printf("                  peak RSS %.1f MiB, peak threads %d (sampled every 100 ms while starting)%n",
+            System.out.printf("                  peak RSS %.1f MiB, peak threads %d (sampled every 500 ms while starting)%n",
                     steady.peakRssMiB(), Math.max(peakThreads, steady.threads()));
+            System.out.printf("                  RSS after all Running: %s%n", settling);
             System.out.printf("  per pod:        RSS %.1f KiB  threads %.2f  (over the idle node)%n",
                     (steady.rssKiB() - idle.rssKiB()) / (double) pods, (steady.threads() - idle.threads()) / (double) pods);
-            System.out.printf("  threads by name: %s%n", node.threadGroups().stream().limit(8)
+            var groups = node.threadGroups();
+            long sessions = groups.stream().filter(e -> e.getKey().startsWith("session-")).mapToLong(Map.Entry::getValue).sum();
+            System.out.printf("  threads by name: %s%n", groups.stream().limit(8)
                     .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
-            System.out.printf("  /healthz while starting:      %s%n", healthz.summary(t0, allRunning));
-            System.out.printf("  /healthz while all run:       %s%n", healthz.summary(allRunning, steadyEnd));
-            System.out.printf("  krustlet:node while starting: %s%n", shellNode.summary(t0, allRunning));
-            System.out.printf("  krustlet:node while all run:  %s%n", shellNode.summary(allRunning, steadyEnd));
+            System.out.printf("                  (%d of them Karaf shell session threads: the bench's open console, and 4"
+                    + " per ssh command, ending a minute after it)%n", sessions);
+            System.out.printf("  /healthz while starting:              %s%n", healthz.summary(t0, allRunning));
+            System.out.printf("  /healthz while all run:               %s%n", healthz.summary(allRunning, steadyEnd));
+            System.out.printf("  console krustlet:node while starting: %s%n", consoleNode.summary(t0, allRunning));
+            System.out.printf("  console krustlet:node while all run:  %s%n", consoleNode.summary(allRunning, steadyEnd));
+            System.out.printf("  ssh krustlet:node while starting:     %s%n", sshNode.summary(t0, allRunning));
+            System.out.printf("  ssh krustlet:node while all run:      %s%n", sshNode.summary(allRunning, steadyEnd));
         }
         histogram(node, before);
         nativeMemory(node);
@@ -257,7 +276,7 @@ public final class DensityBench {
         long deadline = t0 + Duration.ofSeconds(120).toNanos() + Duration.ofMillis(20L * pods).toNanos();
         long running = pods;
         while (running > 0 && System.nanoTime() < deadline && node.alive()) {
-            Thread.sleep(100);
+            Thread.sleep(500);
             running = api.runningPods();
         }
         var after = node.status();

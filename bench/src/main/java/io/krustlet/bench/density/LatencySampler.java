@@ -62,6 +62,9 @@ final class LatencySampler implements AutoCloseable {
         }
         long[] ok = window.stream().filter(s -> s.failure() == null).mapToLong(Sample::nanos).sorted().toArray();
         long failed = window.size() - ok.length;
+        if (window.isEmpty()) {
+            return "    0 calls";
+        }
         if (ok.length == 0) {
             return String.format("%5d calls, all failed%s", window.size(), firstFailure(window));
         }
