@@ -59,7 +59,6 @@ class ModuleThreadsTest {
         Run run = testmod(runs.runtime(engine), "print", "asleep", "sleep", "600000");
         await().atMost(Duration.ofSeconds(30)).until(() -> run.out().contains("asleep"));
         long asleep = cpu(run);
-        assertThat(asleep).as("starting the module took some CPU").isPositive();
         // a second of sleep: a few microseconds of clock readings at most, never the time asleep
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> cpu(run) - asleep < 5_000_000L);

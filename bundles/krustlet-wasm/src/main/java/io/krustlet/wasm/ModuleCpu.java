@@ -21,7 +21,11 @@ import java.nio.file.Path;
  *       {@code /proc/thread-self/schedstat} (nanoseconds on the CPU; the JDK's
  *       {@code ThreadMXBean} answers -1 for virtual threads). A virtual thread only leaves its
  *       carrier where it blocks, and a module blocks where {@link Blocking} brackets it, so a
- *       segment runs on one carrier and its CPU time is the carrier's. Should a segment end on
+ *       segment runs on one carrier and its CPU time is the carrier's. The kernel brings that
+ *       figure up to date at its scheduler ticks (every few milliseconds), not when the carrier
+ *       switches virtual threads, so a short segment may read 0 or a tick's worth: like the
+ *       kernel's own tick-based accounting, right on average and exact to a tick per segment, and
+ *       as exact as the thread's own clock for a module that computes. Should a segment end on
  *       another carrier than it began (the module's thread blocked somewhere else, a contended
  *       lock on its log, say), its wall-clock time is counted instead;</li>
  *   <li>on a virtual thread without {@code /proc} (not Linux), the wall-clock time of the
