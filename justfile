@@ -2,8 +2,11 @@
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-# Karaf 4.4 needs Java 17; prefer it when several JDKs are installed.
+# The build (Maven, Pax Exam, the stock Karaf check) runs on Java 17; prefer it when several JDKs are
+# installed. The distribution picks its own JDK (Java 25 when installed, see assembly's bin/setenv):
+# `run` passes on only a JAVA_HOME of the caller's own.
 export JAVA_HOME := env_var_or_default("JAVA_HOME", `for d in /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/temurin-17-*; do [ -x "$d/bin/java" ] && { echo "$d"; exit 0; }; done; dirname "$(dirname "$(readlink -f "$(command -v java)")")"`)
+caller_java_home := env_var_or_default("JAVA_HOME", "")
 
 mvn := "mvn -B -ntp"
 dist := "assembly/target/assembly"
@@ -19,7 +22,7 @@ build:
 run:
     @if [ ! -x {{dist}}/bin/karaf ] || [ ! -f assembly/target/krustlet-assembly-0.1.0-SNAPSHOT.tar.gz ] || [ -n "$(find pom.xml bundles etc testmodules features assembly/src assembly/pom.xml -type f -newer assembly/target/krustlet-assembly-0.1.0-SNAPSHOT.tar.gz -not -path '*/target/*' 2>/dev/null | head -1)" ]; then just build; fi
     @echo "Starting Krustlet (Karaf console; type 'krustlet:pods', or Ctrl-D to stop)"
-    {{dist}}/bin/karaf
+    {{ if caller_java_home == "" { "env -u JAVA_HOME " } else { "" } }}{{dist}}/bin/karaf
 
 # The API baseline, then unit tests of every bundle, the Pax Exam tests in our Karaf, and feature:install in a stock Karaf (all inside `mvn install`).
 test: check-wasi-toolchain
@@ -34,7 +37,7 @@ test-e2e *TEST:
 podsmiter:
     @bash itests/e2e/podsmiter.sh
 
-# Benchmarks (all, or some of: pods cluster pull fib http wagi upgrade; --smoke: a few iterations of each): static pod latency, 100 pods through the API server, pulls, fib(30) per engine, kubelet API req/s, WAGI req/s, a provider upgraded 20 times under 50 pods.
+# Benchmarks (all, or some of: pods cluster pull fib cpu http wagi upgrade density [N]; --smoke: a few iterations of each): static pod latency, 100 pods through the API server, pulls, fib(30) per engine, CPU-bound C programs against V8, kubelet API req/s, WAGI req/s, a provider upgraded 20 times under 50 pods, N sleeping pods on the distribution.
 bench *ARGS: check-wasi-toolchain
     @MVN="{{mvn}}" bash bench/run.sh {{ARGS}}
 

@@ -27,7 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code just bench [pods] [cluster] [pull] [fib] [cpu] [wagi] [upgrade]}: prints the figures in docs/benchmarks.md. Nothing here is
+ * {@code just bench [pods] [cluster] [pull] [fib] [cpu] [wagi] [upgrade] [density [N]]}: prints the figures in docs/benchmarks.md. Nothing here is
  * a test; it measures the real core and provider on this machine and prints what it saw.
  */
 public final class KrustletBench {
@@ -42,7 +42,7 @@ public final class KrustletBench {
 
     public static void main(String[] args) throws Exception {
         List<String> which = args.length == 0 || (args.length == 1 && args[0].isBlank())
-                ? List.of("pods", "cluster", "pull", "fib", "cpu", "wagi", "upgrade") : Arrays.asList(args);
+                ? List.of("pods", "cluster", "pull", "fib", "cpu", "wagi", "upgrade", "density") : Arrays.asList(args);
         System.out.printf("Krustlet benchmarks on %d cores, %s %s%s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 BenchMode.smoke() ? " (smoke run: a few iterations, figures not meaningful)" : "");
@@ -66,6 +66,12 @@ public final class KrustletBench {
         }
         if (which.contains("upgrade")) {
             ProviderUpgradeBench.run();
+        }
+        if (which.contains("density")) {
+            int at = which.indexOf("density");
+            boolean counted = at + 1 < which.size() && which.get(at + 1).matches("\\d+");
+            io.krustlet.bench.density.DensityBench.run(counted ? Integer.parseInt(which.get(at + 1))
+                    : BenchMode.count(1000, 20), BenchMode.smoke());
         }
         System.exit(0);
     }

@@ -95,6 +95,8 @@ public final class Kubelet implements KubeletPods, KubeletNode {
             runtimes.bundleUninstalled(event.getBundle().getBundleId());
         }
     };
+    /** Launches running at once (see {@link #launchPool()}). */
+    static final int LAUNCH_THREADS = 16;
     private final AtomicInteger launchThreads = new AtomicInteger();
 
     /** The registry client; without it the node runs fs/ images only. */
@@ -152,6 +154,24 @@ public final class Kubelet implements KubeletPods, KubeletNode {
         runtimes.remove(runtime, properties);
     }
 
+    /**
+     * Where container launches run (a pull, a compile, a module's instantiation): at most
+     * {@value #LAUNCH_THREADS} at once, the rest queued in order, threads ending after a minute
+     * idle. Unbounded, a burst of pods (10,000 static manifests at once) made a thread per queued
+     * launch, thousands, which then competed for the same two cores. The kubelet itself pulls one
+     * image at a time by default (serializeImagePulls).
+     */
+    private ExecutorService launchPool() {
+        var pool = new java.util.concurrent.ThreadPoolExecutor(LAUNCH_THREADS, LAUNCH_THREADS, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "krustlet-launch-" + launchThreads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     /** Runs a registry timer; after deactivation (DS unbinds providers then) nothing is left to time. */
     private void later(Duration delay, Runnable task) {
         try {
@@ -194,11 +214,7 @@ public final class Kubelet implements KubeletPods, KubeletNode {
         timers = new SystemTimers();
         logs = new ContainerLogs(settings.dataDir().resolve("logs"), settings.containerLogMaxSize(),
                 settings.containerLogMaxFiles());
-        launches = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "krustlet-launch-" + launchThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        launches = launchPool();
         var modules = new ImageModuleResolver(
                 new LocalModuleResolver(settings.allowLocalModules(), settings.localModuleRoot()), () -> images);
         KubernetesClient client = connect();

@@ -639,6 +639,9 @@ public abstract class ContainerRuntimeContract {
         if (thread.getName().equals("CompletableFutureDelayScheduler")) {
             return true; // CompletableFuture.delayedExecutor's one JVM-wide timer, started on first use
         }
+        if (thread.getThreadGroup() != null && thread.getThreadGroup().getName().equals("CarrierThreads")) {
+            return true; // the JVM-wide scheduler of virtual threads (Java 21+): carriers, its timer, started on first use
+        }
         ThreadGroup group = thread.getThreadGroup();
         return group == null || group.getParent() == null; // the "system" group: reference handler, attach listener...
     }

@@ -9,6 +9,7 @@ import io.krustlet.api.ContainerStartException;
 import io.krustlet.wasm.CompiledModule;
 import io.krustlet.wasm.DetachableOutputStream;
 import io.krustlet.wasm.ExitMapper;
+import io.krustlet.wasm.ModuleThreads;
 import io.krustlet.wasm.WasiInstance;
 import io.krustlet.wasm.http.HttpPolicy;
 import java.net.http.HttpClient;
@@ -28,12 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One running module: instantiated on the caller's thread (so link errors surface as start
  * errors), run on a thread of its own, stopped by interrupting that thread, which Chicory's
- * interpreter and compiled code both check.
+ * interpreter and compiled code both check. The thread is a virtual thread where the JVM has them
+ * and their scheduler is configured (Java 21+, see {@link ModuleThreads}): a module sleeping in
+ * {@code poll_oneoff} then holds no platform thread, only its parked stack on the heap (a few
+ * KiB); else it is a platform thread.
  */
 final class WasiContainer implements ContainerHandle {
 
     private static final Logger LOG = LoggerFactory.getLogger(WasiContainer.class);
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private static final Duration INTERRUPT_REPEAT = Duration.ofMillis(100);
     /**
      * The shortest time a stopped module gets before it is abandoned. A stop with a zero grace
@@ -54,23 +57,25 @@ final class WasiContainer implements ContainerHandle {
     private volatile boolean stopRequested;
 
     private WasiContainer(ContainerSpec spec, DetachableOutputStream stdout, DetachableOutputStream stderr,
-            WasiInstance instance, ScheduledExecutorService timer, Clock clock) {
+            WasiInstance instance, ScheduledExecutorService timer, Clock clock, boolean virtualThread) {
         this.spec = spec;
         this.stdout = stdout;
         this.stderr = stderr;
         this.instance = instance;
         this.timer = timer;
         this.clock = clock;
-        this.thread = new Thread(this::run, "wasi-" + spec.id());
-        this.thread.setDaemon(true);
+        this.thread = ModuleThreads.newThread("wasi-" + spec.id(), this::run, virtualThread);
     }
 
     /**
      * Instantiates the module for one container: links it against WASI, sizes its memory. Nothing
      * runs yet; {@link #launch()} starts it, {@link #discard()} drops it.
+     *
+     * @param virtualThread whether to run the module on a virtual thread (see {@link ModuleThreads})
      */
     static WasiContainer prepare(ContainerSpec spec, ContainerOutput output, CompiledModule module,
-            ScheduledExecutorService timer, Clock clock, Supplier<HttpClient> httpClient) throws ContainerStartException {
+            ScheduledExecutorService timer, Clock clock, Supplier<HttpClient> httpClient, boolean virtualThread)
+            throws ContainerStartException {
         HttpPolicy http;
         try {
             http = HttpPolicy.fromAnnotations(spec.annotations(), httpClient);
@@ -82,7 +87,7 @@ final class WasiContainer implements ContainerHandle {
         var config = new WasiInstance.Config(spec.module().image(), spec.argv(), spec.env(), spec.mounts(),
                 spec.limits().memoryBytes(), null, stdout, stderr, http);
         WasiInstance instance = WasiInstance.prepare(module, config, clock);
-        return new WasiContainer(spec, stdout, stderr, instance, timer, clock);
+        return new WasiContainer(spec, stdout, stderr, instance, timer, clock, virtualThread);
     }
 
     /** Runs the module on its own thread. */
@@ -139,15 +144,16 @@ final class WasiContainer implements ContainerHandle {
     }
 
     /**
-     * CPU time of the module's thread (the module runs on it alone, host calls included) and the
-     * size of its linear memory, which is what a module holds: the JVM heap around it is the node's.
+     * The CPU time the module has used (its thread's time on a CPU, host calls included, its
+     * sleeps and outbound requests not; see {@code io.krustlet.wasm.ModuleCpu}) and the size of its
+     * linear memory, which is what a module holds: the JVM heap around it is the node's.
      */
     @Override
     public Optional<ContainerUsage> usage() {
         if (exit.isDone()) {
             return Optional.empty();
         }
-        long cpu = CPU.isThreadCpuTimeSupported() ? CPU.getThreadCpuTime(thread.getId()) : -1;
+        long cpu = instance.cpuNanos();
         if (cpu < 0) {
             return Optional.empty();
         }
@@ -198,6 +204,17 @@ final class WasiContainer implements ContainerHandle {
 
     boolean threadAlive() {
         return thread.isAlive();
+    }
+
+    /** Waits up to {@code timeout} for the module's thread to end; whether it has. */
+    boolean awaitThreadEnd(Duration timeout) throws InterruptedException {
+        thread.join(Math.max(1, timeout.toMillis()));
+        return !thread.isAlive();
+    }
+
+    /** Whether the module runs on a virtual thread. */
+    boolean virtualThread() {
+        return ModuleThreads.isVirtual(thread);
     }
 
     String threadName() {

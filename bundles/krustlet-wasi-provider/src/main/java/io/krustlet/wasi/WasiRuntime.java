@@ -9,6 +9,7 @@ import io.krustlet.api.RuntimeInfo;
 import io.krustlet.wasm.CompiledModule;
 import io.krustlet.wasm.Engine;
 import io.krustlet.wasm.ModuleCache;
+import io.krustlet.wasm.ModuleThreads;
 import io.krustlet.wasm.http.ExperimentalHttp;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -54,6 +55,8 @@ public final class WasiRuntime implements ContainerRuntime {
     static final Duration DEACTIVATE_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(WasiRuntime.class);
 
+    /** Whether modules run on virtual threads (decided once: the JVM's scheduler is set at its start). */
+    private final boolean virtualThreads = ModuleThreads.virtualConfigured();
     private volatile ModuleCache modules;
     private final Set<WasiContainer> running = ConcurrentHashMap.newKeySet();
     private final Clock clock = Clock.systemUTC();
@@ -75,11 +78,20 @@ public final class WasiRuntime implements ContainerRuntime {
         this.modules = newCache(config);
     }
 
-    private static ModuleCache newCache(WasiConfig config) {
+    private ModuleCache newCache(WasiConfig config) {
         Engine engine = Engine.parse(config.engine());
-        LOG.info("WASI runtime ready (Chicory {}, engine {}, up to {} cached modules)", CHICORY_VERSION,
-                engine.name().toLowerCase(Locale.ROOT), config.maxCachedModules());
+        LOG.info("WASI runtime ready (Chicory {}, engine {}, up to {} cached modules, {})", CHICORY_VERSION,
+                engine.name().toLowerCase(Locale.ROOT), config.maxCachedModules(), threads());
         return new ModuleCache(engine, config.maxCachedModules());
+    }
+
+    /** How modules run, for the log: a reader on Java 21+ learns how to get virtual threads. */
+    private String threads() {
+        if (virtualThreads) {
+            return "modules on virtual threads, " + ModuleThreads.carriers() + " carriers";
+        }
+        return ModuleThreads.virtualAvailable() ? "modules on platform threads: set -D" + ModuleThreads.PARALLELISM
+                + "=256 (bin/setenv does) for virtual threads" : "modules on platform threads";
     }
 
     @Override
@@ -93,7 +105,8 @@ public final class WasiRuntime implements ContainerRuntime {
         CompiledModule module = modules.get(spec.module());
         // instantiated outside the lock (it allocates the module's memory), launched and
         // registered under it, so deactivation either sees this container or refuses it
-        WasiContainer container = WasiContainer.prepare(spec, output, module, timer, clock, this::httpClient);
+        WasiContainer container = WasiContainer.prepare(spec, output, module, timer, clock, this::httpClient,
+                virtualThreads);
         synchronized (running) {
             if (closed) {
                 container.discard();
@@ -133,8 +146,12 @@ public final class WasiRuntime implements ContainerRuntime {
         return modules.loads();
     }
 
+    /**
+     * Containers not yet ended. An ended one leaves {@code running} in a callback of its exit, which
+     * may still be under way on the module's thread when its exit is seen done.
+     */
     int runningContainers() {
-        return running.size();
+        return (int) running.stream().filter(c -> !c.exit().toCompletableFuture().isDone()).count();
     }
 
     /**

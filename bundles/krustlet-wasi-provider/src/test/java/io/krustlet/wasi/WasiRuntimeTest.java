@@ -461,7 +461,7 @@ class WasiRuntimeTest {
         assertThat(exit.exitCode()).isEqualTo(137);
         assertThat(exit.message()).contains("abandoned");
         int size = run.stdout().size();
-        joinThread(container.threadName());
+        assertThat(container.awaitThreadEnd(Duration.ofSeconds(10))).as("the abandoned thread ends").isTrue();
         assertThat(run.stdout().size()).as("no output after the reported exit").isEqualTo(size);
     }
 
@@ -479,13 +479,14 @@ class WasiRuntimeTest {
         WasiRuntime runtime = runtime("interpreter");
         Run looping = testmod(runtime, "loop");
         Run sleeping = testmod(runtime, "sleep", "600000");
-        String[] names = {((WasiContainer) looping.handle()).threadName(), ((WasiContainer) sleeping.handle()).threadName()};
+        var containers = List.of((WasiContainer) looping.handle(), (WasiContainer) sleeping.handle());
         runtime.deactivate();
         assertThat(looping.handle().exit().toCompletableFuture()).isDone();
         assertThat(sleeping.handle().exit().toCompletableFuture()).isDone();
         assertThat(looping.await().message()).isEqualTo("stopped by the kubelet");
-        for (String name : names) {
-            joinThread(name);
+        for (WasiContainer container : containers) {
+            assertThat(container.awaitThreadEnd(Duration.ofSeconds(10))).as("thread %s ended", container.threadName())
+                    .isTrue();
         }
         assertThatThrownBy(() -> testmod(runtime, "print", "late")).isInstanceOf(ContainerStartException.class)
                 .hasMessageContaining("shutting down");
@@ -497,15 +498,5 @@ class WasiRuntimeTest {
         assertThat(info.runtime()).isEqualTo("wasi");
         assertThat(info.arch()).isEqualTo("wasm32-wasi");
         assertThat(info.containerRuntimeVersion()).isEqualTo("chicory://1.7.5");
-    }
-
-    /** Waits (bounded) for a container thread to end, failing the test if it does not. */
-    private static void joinThread(String name) throws InterruptedException {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals(name)) {
-                t.join(10_000);
-                assertThat(t.isAlive()).as("thread %s still alive", name).isFalse();
-            }
-        }
     }
 }

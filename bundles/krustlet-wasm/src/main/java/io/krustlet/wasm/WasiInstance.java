@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * is what both a {@code wasi} container (one run per container) and a {@code wagi} request (one
  * run per request) are made of; the caller owns the thread it runs on.
  *
- * <p>Thread safety: {@link #run} is called once, on the caller's thread; {@link #memoryBytes()}
- * may be called from any thread while it runs.
+ * <p>Thread safety: {@link #run} is called once, on the caller's thread (a platform or a virtual
+ * thread: see {@link ModuleThreads}); {@link #memoryBytes()} and {@link #cpuNanos()} may be called
+ * from any thread while it runs.
  */
 public final class WasiInstance {
 
@@ -75,9 +76,10 @@ public final class WasiInstance {
     private final LimitedMemory memory;
     private final Clock clock;
     private final int startFunction;
+    private final ModuleCpu cpu;
 
     private WasiInstance(Config config, Preview1 wasi, ExperimentalHttp http, Instance instance, LimitedMemory memory,
-            Clock clock, int startFunction) {
+            Clock clock, int startFunction, ModuleCpu cpu) {
         this.config = config;
         this.wasi = wasi;
         this.http = http;
@@ -85,6 +87,7 @@ public final class WasiInstance {
         this.memory = memory;
         this.clock = clock;
         this.startFunction = startFunction;
+        this.cpu = cpu;
     }
 
     /**
@@ -100,9 +103,10 @@ public final class WasiInstance {
             throws ContainerStartException {
         // never the node's own stdin: a module without input reads end-of-file
         InputStream stdin = config.stdin() != null ? config.stdin() : InputStream.nullInputStream();
+        ModuleCpu cpu = new ModuleCpu();
         Preview1 wasi = new Preview1(new Preview1.Options(config.argv(), config.env(), stdin, config.stdout(),
-                config.stderr(), config.mounts(), clock, Sleeper.THREAD));
-        ExperimentalHttp http = new ExperimentalHttp(config.http());
+                config.stderr(), config.mounts(), clock, Sleeper.blocking(Sleeper.THREAD, cpu)));
+        ExperimentalHttp http = new ExperimentalHttp(config.http(), cpu);
         ImportValues imports = ImportValues.builder().addFunction(wasi.toHostFunctions())
                 .addFunction(http.toHostFunctions()).build();
         try {
@@ -128,7 +132,7 @@ public final class WasiInstance {
                 return memory;
             });
             Instance instance = builder.build();
-            return new WasiInstance(config, wasi, http, instance, limited.get(), clock, module.startFunction());
+            return new WasiInstance(config, wasi, http, instance, limited.get(), clock, module.startFunction(), cpu);
         } catch (ContainerStartException e) {
             wasi.close();
             throw e;
@@ -171,6 +175,7 @@ public final class WasiInstance {
      */
     public ContainerExit run(BooleanSupplier stopRequested) {
         ContainerExit result;
+        cpu.begin();
         try {
             if (startFunction >= 0) {
                 instance.getMachine().call(startFunction, new long[0]);
@@ -183,12 +188,22 @@ public final class WasiInstance {
                 LOG.debug("Module {} trapped", config.image(), t);
             }
         } finally {
+            cpu.end();
             close();
         }
         if (!result.succeeded() && !stopRequested.getAsBoolean() && memory != null && memory.limitHit()) {
             result = ExitMapper.oomKilled(result, config.memoryLimitBytes(), memory.refusedAtBytes());
         }
         return result;
+    }
+
+    /**
+     * The CPU time {@link #run} has used so far, in nanoseconds (0 before it begins; -1 when the
+     * JVM cannot measure it): the time the module's thread was on a CPU, its waits in
+     * {@code poll_oneoff} and outbound requests not included. Any thread; see {@link ModuleCpu}.
+     */
+    public long cpuNanos() {
+        return cpu.nanos();
     }
 
     /** The size of the module's linear memory now, in bytes (0 for a module without memory). */

@@ -30,6 +30,22 @@ class CriLogFileTest {
         assertThat(lines.get(3)).endsWith(" stdout F tail");
     }
 
+    /** kubectl logs -f reads the file while the container runs: nothing may wait in a buffer. */
+    @Test
+    void theLinesOfAWriteAreInTheFileWhenTheWriteReturns() throws Exception {
+        var logs = new ContainerLogs(dir, 0, 1);
+        try (CriLogFile log = logs.open("ns", "p", "uid", "c", 0)) {
+            log.stdout().write("one\ntwo\nthree".getBytes(StandardCharsets.UTF_8));
+            List<String> lines = Files.readAllLines(logs.file("ns", "p", "uid", "c", 0));
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0)).endsWith(" stdout F one");
+            assertThat(lines.get(1)).endsWith(" stdout F two");
+            assertThat(log.lastLine()).isEqualTo("two");
+        }
+        assertThat(Files.readAllLines(logs.file("ns", "p", "uid", "c", 0)).get(2))
+                .as("the unfinished line, once the run ends").endsWith(" stdout F three");
+    }
+
     @Test
     void splitsVeryLongLinesIntoPartialRecords() throws Exception {
         var logs = new ContainerLogs(dir, 0, 1);

@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.krustlet.wasm.wasi.Blocking;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -63,6 +64,7 @@ public final class ExperimentalHttp {
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private final HttpPolicy policy;
+    private final Blocking blocking;
     private final Map<Integer, Response> responses = new HashMap<>();
     private int nextHandle;
 
@@ -85,7 +87,16 @@ public final class ExperimentalHttp {
     }
 
     public ExperimentalHttp(HttpPolicy policy) {
+        this(policy, Blocking.NONE);
+    }
+
+    /**
+     * @param blocking brackets each request, during which the module's thread waits for the
+     *     response (see {@link Blocking})
+     */
+    public ExperimentalHttp(HttpPolicy policy, Blocking blocking) {
         this.policy = policy;
+        this.blocking = blocking;
     }
 
     /** The host functions, to be linked under {@value #MODULE}. */
@@ -105,9 +116,15 @@ public final class ExperimentalHttp {
     }
 
     private static HostFunction fn(String name, int params, Call call) {
-        List<ValType> types = Collections.nCopies(params, ValType.I32);
-        return new HostFunction(MODULE, name, FunctionType.of(types, List.of(ValType.I32)),
+        return new HostFunction(MODULE, name, TYPES.computeIfAbsent(params, ExperimentalHttp::errnoType),
                 (Instance instance, long... args) -> new long[] {invoke(call, instance, args)});
+    }
+
+    /** The function types by parameter count, shared by every instance (see Preview1's). */
+    private static final Map<Integer, FunctionType> TYPES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static FunctionType errnoType(int params) {
+        return FunctionType.of(List.copyOf(Collections.nCopies(params, ValType.I32)), List.of(ValType.I32));
     }
 
     private static int invoke(Call call, Instance instance, long[] args) {
@@ -158,6 +175,7 @@ public final class ExperimentalHttp {
             throw new HttpError(RUNTIME_ERROR);
         }
         HttpResponse<byte[]> response;
+        blocking.enter();
         try {
             response = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException | IllegalArgumentException e) {
@@ -166,6 +184,8 @@ public final class ExperimentalHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ChicoryInterruptedException("interrupted during an outbound HTTP request");
+        } finally {
+            blocking.exit();
         }
         Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
         response.headers().map().forEach((k, v) -> {

@@ -161,12 +161,22 @@ public final class Preview1 implements AutoCloseable {
 
     /** A function returning an errno; {@code sig} lists its parameters ({@code i}: i32, {@code I}: i64). */
     private static HostFunction fn(String name, String sig, Call call) {
+        return new HostFunction(MODULE, name, TYPES.computeIfAbsent(sig, Preview1::errnoType), (instance, args) ->
+                new long[] {invoke(name, call, instance, args)});
+    }
+
+    /**
+     * The function types by signature, shared by every instance: a linked module keeps the host
+     * functions it imports, and 10,000 modules would otherwise keep 10,000 copies of each type.
+     */
+    private static final java.util.Map<String, FunctionType> TYPES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static FunctionType errnoType(String sig) {
         List<ValType> params = new ArrayList<>();
         for (char c : sig.toCharArray()) {
             params.add(c == 'I' ? ValType.I64 : ValType.I32);
         }
-        return new HostFunction(MODULE, name, FunctionType.of(params, List.of(ValType.I32)), (instance, args) ->
-                new long[] {invoke(name, call, instance, args)});
+        return FunctionType.of(List.copyOf(params), List.of(ValType.I32));
     }
 
     private static int invoke(String name, Call call, Instance instance, long[] args) {
