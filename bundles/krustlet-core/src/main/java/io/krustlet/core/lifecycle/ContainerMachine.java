@@ -69,7 +69,10 @@ final class ContainerMachine {
         this.side = side;
     }
 
-    /** WAITING_TURN, AWAITING_RUNTIME, BACK_OFF, PREEMPTING -> LAUNCHING or AWAITING_RUNTIME. */
+    /**
+     * WAITING_TURN, AWAITING_RUNTIME, BACK_OFF, PREEMPTING, or LAUNCHING refused by a provider that
+     * left -> LAUNCHING or AWAITING_RUNTIME.
+     */
     void launch(ContainerRun run) {
         if (side.stage().ending()) {
             return;
@@ -153,10 +156,13 @@ final class ContainerMachine {
                         services.timers().now()))));
         if (side.stage().ending()) {
             run.moveTo(RunState.KILLING);
-            launch.handle().stop(side.stopGrace());
+            requestStop(run, side.stopGrace());
         } else if (!services.runtimes().find(run.launchHandler).equals(Optional.of(provider))) {
             run.moveTo(RunState.PREEMPTING); // its provider left while it was being started
-            launch.handle().stop(pod.terminationGracePeriod());
+            if (run.leftBy != null) {
+                events.killingForProvider(run.def.name(), run.leftBy.identity().toString());
+            }
+            requestStop(run, pod.terminationGracePeriod());
         } else {
             run.moveTo(RunState.RUNNING);
             startProbes(run, launch);
@@ -164,12 +170,25 @@ final class ContainerMachine {
         side.publish();
     }
 
-    /** LAUNCHING -> BACK_OFF (retry later), or HALTED when the pod is stopping. */
+    /**
+     * LAUNCHING -> BACK_OFF (retry later); HALTED when the pod is stopping; LAUNCHING or
+     * AWAITING_RUNTIME at once when its provider left while it launched.
+     */
     private void onLaunchFailed(ContainerRun run, String reason, String message, String eventReason) {
+        ContainerRuntime provider = run.launching.provider();
         run.launching = null;
         if (side.stage().ending()) {
             run.moveTo(RunState.HALTED);
             side.stopProgressed();
+            side.publish();
+            return;
+        }
+        if (!services.runtimes().find(run.launchHandler).equals(Optional.of(provider))) {
+            // a departing provider refuses new containers: a preemption, not the container's failure,
+            // so no back-off and no Failed Event, as for a container it was running
+            LOG.info("Launch of container {} of pod {} ended as its runtime provider left ({}: {}); starting it again",
+                    run.def.name(), pod.key(), reason, message);
+            launch(run);
             side.publish();
             return;
         }
@@ -304,10 +323,24 @@ final class ContainerMachine {
     }
 
     /**
-     * A provider is leaving. Restart strategy: RUNNING on it -> PREEMPTING (a launch on it is
-     * caught in onLaunched). Carry-over: it keeps running on the departing revision.
+     * A provider is leaving. Restart strategy: RUNNING on it -> PREEMPTING. Carry-over: it keeps
+     * running on the departing revision. A launch on it, either way, is judged by its outcome
+     * (onLaunched: stopped; onLaunchFailed: started again at once).
      */
     void preempt(ContainerRun run, Provider provider) {
+        if (side.stage().ending()) {
+            return; // its containers are KILLING, or their launch is cancelled: nothing restarts
+        }
+        if (run.is(RunState.LAUNCHING) && run.launching.provider() == provider.service()) {
+            run.leftBy = provider; // onLaunched stops it, onLaunchFailed starts it again, both without back-off
+            return;
+        }
+        if (run.is(RunState.PREEMPTING) && run.leftBy == null && run.provider == provider.service()) {
+            // launched on it after the registry dropped it, before this news came: already stopped
+            run.leftBy = provider;
+            events.killingForProvider(run.def.name(), provider.identity().toString());
+            return;
+        }
         // an exit that already happened is queued behind this task and is a real exit
         if (!run.is(RunState.RUNNING) || !runsOn(run, provider)
                 || run.launch.handle().exit().toCompletableFuture().isDone()) {
@@ -328,7 +361,7 @@ final class ContainerMachine {
         events.killingForProvider(run.def.name(), provider.identity().toString());
         run.stopProbes();
         run.moveTo(RunState.PREEMPTING);
-        run.launch.handle().stop(pod.terminationGracePeriod());
+        requestStop(run, pod.terminationGracePeriod());
     }
 
     /** {@code successor} took over from {@code departed}: a container that left with it, or runs on it, is told. */
@@ -375,16 +408,34 @@ final class ContainerMachine {
      */
     void kill(ContainerRun run, Duration gracePeriod) {
         run.cancelTimers();
+        // the pod's end decides from now on: no ProviderUpgraded or ProviderRemoved for it any more
+        run.leftBy = null;
+        run.leftForGood = false;
         switch (run.state()) {
             case RUNNING, PREEMPTING -> {
                 events.killing(run.def.name());
                 run.stopProbes();
                 run.moveTo(RunState.KILLING);
-                run.launch.handle().stop(gracePeriod);
+                requestStop(run, gracePeriod);
             }
             case LAUNCHING -> run.launching.cancel();
             case WAITING_TURN, AWAITING_RUNTIME, BACK_OFF -> run.moveTo(RunState.HALTED);
             default -> { }
+        }
+    }
+
+    /**
+     * Asks the provider to stop the container. A provider that throws (a LinkageError from a bundle
+     * that was refreshed away, say) must not keep the pod's other containers from being stopped:
+     * the container keeps its state and its exit is awaited, since the core never assumes an exit
+     * it has not seen (a same-name pod waits on it).
+     */
+    static void requestStop(ContainerRun run, Duration gracePeriod) {
+        try {
+            run.launch.handle().stop(gracePeriod);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("Stopping container {} failed in its runtime provider; its exit is still awaited",
+                    run.def.name(), e);
         }
     }
 
@@ -426,7 +477,7 @@ final class ContainerMachine {
                     result.message());
             events.killingForLiveness(run.def.name());
             run.stopProbes();
-            run.launch.handle().stop(pod.terminationGracePeriod());
+            requestStop(run, pod.terminationGracePeriod());
         } else if (changed) {
             LOG.info("Container {} of pod {} is {}", run.def.name(), pod.key(), probe.passing() ? "ready" : "not ready");
             side.publish();

@@ -340,7 +340,7 @@ public final class PodWorker {
     private void doStop(Duration gracePeriod) {
         if (stage == PodStage.STOPPING && gracePeriod.compareTo(stopGrace) < 0) {
             stopGrace = gracePeriod;
-            allRuns().stream().filter(r -> r.state().holdsContainer()).forEach(r -> r.launch.handle().stop(gracePeriod));
+            allRuns().stream().filter(r -> r.state().holdsContainer()).forEach(r -> ContainerMachine.requestStop(r, gracePeriod));
             return;
         }
         if (stage.ending()) {

@@ -33,7 +33,8 @@ enum RunState {
     static {
         WAITING_TURN.next = EnumSet.of(LAUNCHING, AWAITING_RUNTIME, TERMINATED, HALTED);
         AWAITING_RUNTIME.next = EnumSet.of(LAUNCHING, HALTED);
-        LAUNCHING.next = EnumSet.of(RUNNING, PREEMPTING, KILLING, BACK_OFF, HALTED);
+        // LAUNCHING and AWAITING_RUNTIME: a launch refused by a provider that left is started again at once
+        LAUNCHING.next = EnumSet.of(RUNNING, PREEMPTING, KILLING, BACK_OFF, HALTED, LAUNCHING, AWAITING_RUNTIME);
         RUNNING.next = EnumSet.of(PREEMPTING, KILLING, TERMINATED, BACK_OFF);
         PREEMPTING.next = EnumSet.of(LAUNCHING, AWAITING_RUNTIME, KILLING);
         KILLING.next = EnumSet.of(TERMINATED);

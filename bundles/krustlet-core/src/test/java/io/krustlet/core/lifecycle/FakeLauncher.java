@@ -25,6 +25,8 @@ final class FakeLauncher implements ContainerLauncher {
         final ContainerRuntime runtime;
         final CompletableFuture<ContainerExit> exit = new CompletableFuture<>();
         Duration stopRequested;
+        /** Thrown by {@link #stop} when set: a provider whose bundle went away. */
+        Error stopFailure;
 
         Started(String container, int attempt, ContainerRuntime runtime) {
             this.container = container;
@@ -39,6 +41,9 @@ final class FakeLauncher implements ContainerLauncher {
 
         @Override
         public void stop(Duration gracePeriod) {
+            if (stopFailure != null) {
+                throw stopFailure;
+            }
             stopRequested = gracePeriod;
         }
 

@@ -241,7 +241,8 @@ class ProviderSwapTest {
         assertThat(published.get(published.size() - 1).runtime()).isEqualTo("wasi");
     }
 
-    private record Named(String name) implements ContainerRuntime {
+    /** A provider service that only names itself: the fake launcher starts the containers. */
+    record Named(String name) implements ContainerRuntime {
         @Override
         public RuntimeInfo info() {
             return new RuntimeInfo("wasi", "wasm32-wasi", name, "0");
