@@ -30,14 +30,18 @@ import java.util.Map;
  * <p>How: the body of a function estimated above {@link #HUGE_BYTES} (about 7,500 bytes of
  * bytecode) is walked as the validator walks it, with the operand stack's types, and its locals'
  * liveness is computed. Runs of instructions of at most {@link #PIECE_BYTES} that lie within one
- * block, start and end in reachable code and neither return nor branch out of themselves become
- * new functions: the operand-stack values a run pops from below its start and the live locals it
- * reads are its parameters; the values it leaves on the stack and the locals it writes that are
- * live after it are its results (several results are a multi-value return). Each run ends at the
+ * block, start and end in reachable code and do not return become new functions: the operand-stack
+ * values a run pops from below its start and the live locals it reads are its parameters; the
+ * values it leaves on the stack and the locals it writes that are live after it (or where it
+ * branches to) are its results (several results are a multi-value return). Each run ends at the
  * last point where it has at most {@link #MAX_VALUES} parameters and results. The caller passes the
  * locals, calls, and stores the results back, so the program's behaviour is unchanged; only its
- * call depth grows by one. Function indices stay as they are: the new functions (and their types)
- * are appended, and the rest of the module keeps its bytes, untouched instructions their encoding.
+ * call depth grows by one. A run may branch (br, br_if) to blocks and loops around it that take no
+ * values, as the nested blocks of a C {@code switch} or a state machine do (libc's printf core is
+ * 19 KB of them): such a branch leaves the new function through a block around its code with the
+ * exit's number as an extra result, and the caller branches on that number to where the original
+ * branch went. Function indices stay as they are: the new functions (and their types) are appended,
+ * and the rest of the module keeps its bytes, untouched instructions their encoding.
  *
  * <p>A function is split only when that leaves it small enough for the JIT (or when it is so large
  * that nothing else would, above {@link #ENORMOUS_BYTES}). A huge function whose hundred live
@@ -71,8 +75,11 @@ final class FunctionSplitter {
      */
     private static final int MAX_VALUES = 44;
 
-    /** What {@link #split} did: the new module bytes, how many functions it split and into how many pieces. */
-    record Result(byte[] bytes, int functionsSplit, int piecesAdded) {
+    /**
+     * What {@link #split} did: the new module bytes, how many functions it split, into how many
+     * pieces, and how many of those pieces branch out of themselves (their caller branches on).
+     */
+    record Result(byte[] bytes, int functionsSplit, int piecesAdded, int piecesBranchingOut) {
     }
 
     private FunctionSplitter() {
@@ -96,6 +103,7 @@ final class FunctionSplitter {
         List<byte[]> newBodies = new ArrayList<>();
         byte[][] bodies = sections.bodies.clone();
         int functionsSplit = 0;
+        int branchingOut = 0;
         int defined = module.functionSection().functionCount();
         int typeCount = sections.typeCount;
         int[] globals = globalTypes(module);
@@ -115,6 +123,7 @@ final class FunctionSplitter {
             for (Piece piece : pieces) {
                 newBodies.add(analysis.outline(piece));
                 newTypes.add(piece.type());
+                branchingOut += piece.exits().length > 0 ? 1 : 0;
             }
             functionsSplit++;
         }
@@ -133,7 +142,7 @@ final class FunctionSplitter {
             pieceTypes[p] = index;
         }
         return new Result(sections.rebuild(wasm, typeIndex.keySet(), pieceTypes, bodies, newBodies), functionsSplit,
-                newBodies.size());
+                newBodies.size(), branchingOut);
     }
 
     /** The estimated bytecode size of each function the module defines, -1 for those this class leaves alone. */
@@ -183,9 +192,12 @@ final class FunctionSplitter {
      * A run of instructions [start, end) of one function to outline: the operand-stack values it
      * pops from below its start ({@code stackParams} of them), then the locals it reads, come in as
      * parameters; the values it leaves on the operand stack, then the locals it writes that are used
-     * elsewhere, go out as results.
+     * elsewhere, go out as results. {@code exits} are the control levels (frames of the function,
+     * 1 the outermost block) of the blocks and loops outside it that it branches to; when there are
+     * any, its last result is which of them it left through (1 for the first), 0 when it ran to its
+     * end.
      */
-    record Piece(int start, int end, int stackParams, int[] params, int[] results, FunctionType type) {
+    record Piece(int start, int end, int stackParams, int[] params, int[] results, int[] exits, FunctionType type) {
     }
 
     private static final int I32 = 0x7F;
@@ -220,6 +232,8 @@ final class FunctionSplitter {
         private final int[] elseAt;
         private final int[] weight;
         private final int[] branchFloor;
+        /** For each block, loop and if: how many values a branch to it carries (a loop's params, else its results). */
+        private final int[] arity;
         private final BitSet returns = new BitSet();
         /** For each branch: the opening instruction of each frame it targets (-1: the function's). */
         private final int[][] targets;
@@ -241,6 +255,7 @@ final class FunctionSplitter {
             this.elseAt = new int[n];
             this.weight = new int[n];
             this.branchFloor = new int[n];
+            this.arity = new int[n];
             this.targets = new int[n][];
         }
 
@@ -301,6 +316,7 @@ final class FunctionSplitter {
                         if (sig == null) {
                             return false;
                         }
+                        arity[i] = op == OpCode.LOOP ? sig[0].length : sig[1].length;
                         int condition = op == OpCode.IF && reachable ? 1 : 0;
                         if (!reachable) {
                             sig = new int[][] {EMPTY, sig[1]};
@@ -647,7 +663,7 @@ final class FunctionSplitter {
             int remaining = totalWeight();
             for (Piece piece : pieces) {
                 remaining -= weight(piece.start(), piece.end());
-                remaining += 12 + 3 * (piece.params().length + piece.results().length);
+                remaining += 12 + 3 * (piece.params().length + piece.results().length) + 8 * piece.exits().length;
             }
             return remaining <= HUGE_BYTES || totalWeight() > ENORMOUS_BYTES;
         }
@@ -667,7 +683,8 @@ final class FunctionSplitter {
 
         /**
          * Cuts the units of depth d in [from, to) into pieces of at most {@link #PIECE_BYTES}. A
-         * piece starts and ends in reachable code, never branches out of itself, takes the
+         * piece starts and ends in reachable code, leaves itself only by its end or by branches
+         * its caller can take in its place ({@link #cannotLeave}), takes the
          * operand-stack values it pops from below its start as parameters and leaves the values it
          * pushes as results, and has at most {@link #MAX_VALUES} parameters and results: of the
          * places where it could end, the last one within that interface is taken (between two
@@ -680,6 +697,8 @@ final class FunctionSplitter {
             int low = 0;
             BitSet read = new BitSet();
             BitSet written = new BitSet();
+            BitSet liveAtExits = new BitSet();
+            boolean exits = false;
             int k = from;
             while (k < to && steps++ < 64L * n) {
                 int next = unitEnd(k);
@@ -695,9 +714,11 @@ final class FunctionSplitter {
                     low = height[k];
                     read.clear();
                     written.clear();
+                    liveAtExits.clear();
+                    exits = false;
                 }
                 int unitWeight = weight(k, next);
-                if (height[k] < 0 || escapes(k, next, d) || unitWeight > PIECE_BYTES) {
+                if (height[k] < 0 || cannotLeave(k, next, d) || unitWeight > PIECE_BYTES) {
                     emit(start, best, pieces);
                     start = -1;
                     planInside(k, next, d, pieces);
@@ -714,8 +735,10 @@ final class FunctionSplitter {
                 w += unitWeight;
                 low = Math.min(low, lowest(k, next));
                 accessed(k, next, read, written);
+                exits |= exits(k, next, d, liveAtExits);
                 k = next;
-                if (validEnd(start, k, low) && interfaceSize(start, k, low, read, written) <= MAX_VALUES) {
+                if (validEnd(start, k, low, exits)
+                        && interfaceSize(start, k, low, read, written, liveAtExits, exits) <= MAX_VALUES) {
                     best = k;
                 }
             }
@@ -735,14 +758,21 @@ final class FunctionSplitter {
             }
         }
 
-        /** How many parameters and results a piece [start, stop) has that pops down to height low. */
-        private int interfaceSize(int start, int stop, int low, BitSet read, BitSet written) {
+        /**
+         * How many parameters and results a piece [start, stop) has that pops down to height low:
+         * the locals it writes that are live after it or where it branches out to are results.
+         */
+        private int interfaceSize(int start, int stop, int low, BitSet read, BitSet written, BitSet liveAtExits,
+                boolean exits) {
+            BitSet after = (BitSet) live[stop].clone();
+            after.or(liveAtExits);
             BitSet results = (BitSet) written.clone();
-            results.and(live[stop]);
+            results.and(after);
             BitSet params = (BitSet) read.clone();
             params.or(results);
             params.and(live[start]);
-            return params.cardinality() + results.cardinality() + (height[start] - low) + (height[stop] - low);
+            return params.cardinality() + results.cardinality() + (height[start] - low) + (height[stop] - low)
+                    + (exits ? 1 : 0);
         }
 
         /** Plans the bodies of a large block, loop or if at k (nothing for other units). */
@@ -761,14 +791,18 @@ final class FunctionSplitter {
             }
         }
 
-        /** Whether a piece starting at instruction start, popping down to height low, may end before e. */
-        private boolean validEnd(int start, int e, int low) {
+        /**
+         * Whether a piece starting at instruction start, popping down to height low, may end before
+         * e: a piece that branches out leaves at most one value on the stack (its exit block then
+         * needs no type of its own).
+         */
+        private boolean validEnd(int start, int e, int low, boolean exits) {
             if (height[e] < 0) {
                 return false;
             }
             int taken = height[start] - low;
             int left = height[e] - low;
-            if (taken > MAX_STACK_PARAMS || left > MAX_STACK_RESULTS) {
+            if (taken > MAX_STACK_PARAMS || left > (exits ? 1 : MAX_STACK_RESULTS)) {
                 return false;
             }
             for (int v = low; v < height[start]; v++) {
@@ -803,14 +837,38 @@ final class FunctionSplitter {
             return sum;
         }
 
-        /** Whether [from, to), at depth d, returns or branches to a block outside itself. */
-        private boolean escapes(int from, int to, int d) {
+        /**
+         * Whether [from, to), at depth d, leaves itself in a way a piece cannot pass on to its
+         * caller: a return, a branch to the function's own frame (a return too), a br_table to a
+         * frame outside, or a branch out carrying values. A br or br_if to a block or loop outside
+         * that carries none is passed on: the piece returns which one, and its caller branches.
+         */
+        private boolean cannotLeave(int from, int to, int d) {
             for (int k = from; k < to; k++) {
-                if (returns.get(k) || branchFloor[k] <= d) {
+                if (returns.get(k)) {
                     return true;
+                }
+                if (branchFloor[k] <= d) {
+                    OpCode op = code.get(k).opcode();
+                    int open = targets[k][0];
+                    if (op == OpCode.BR_TABLE || open < 0 || arity[open] != 0) {
+                        return true;
+                    }
                 }
             }
             return false;
+        }
+
+        /** Whether [from, to), at depth d, branches out of itself; adds the locals live where it goes. */
+        private boolean exits(int from, int to, int d, BitSet liveAtExits) {
+            boolean any = false;
+            for (int k = from; k < to; k++) {
+                if (branchFloor[k] <= d) {
+                    liveAtExits.or(live[branchTarget(targets[k][0])]);
+                    any = true;
+                }
+            }
+            return any;
         }
 
         private void emit(int start, int stop, List<Piece> pieces) {
@@ -836,10 +894,24 @@ final class FunctionSplitter {
                     }
                 }
             }
-            // out: what it writes that is live after it; in: what is live before it and it reads, or
-            // may leave unwritten (a branch around a store) while it is live after it
+            // out: what it writes that is live after it or where it branches out to; in: what is live
+            // before it and it reads, or may leave unwritten (a branch around a store) while it is
+            // live after it
+            BitSet after = (BitSet) live[stop].clone();
+            BitSet levels = new BitSet();
+            int d = depth[start];
+            for (int k = start; k < stop; k++) {
+                if (branchFloor[k] <= d) {
+                    after.or(live[branchTarget(targets[k][0])]);
+                    levels.set(branchFloor[k]);
+                }
+            }
+            int[] exits = levels.stream().toArray();
+            if (exits.length > 0 && height[stop] - lowest(start, stop) > 1) {
+                return null;
+            }
             BitSet results = (BitSet) written.clone();
-            results.and(live[stop]);
+            results.and(after);
             BitSet params = (BitSet) read.clone();
             params.or(results);
             params.and(live[start]);
@@ -861,11 +933,14 @@ final class FunctionSplitter {
             for (int l = results.nextSetBit(0); l >= 0; l = results.nextSetBit(l + 1)) {
                 resultTypes.add(valType(localTypes[l]));
             }
+            if (exits.length > 0) {
+                resultTypes.add(ValType.I32); // which exit it took
+            }
             if (paramTypes.size() + resultTypes.size() > MAX_VALUES) {
                 return null;
             }
             return new Piece(start, stop, height[start] - low, params.stream().toArray(), results.stream().toArray(),
-                    FunctionType.of(paramTypes, resultTypes));
+                    exits, FunctionType.of(paramTypes, resultTypes));
         }
 
         private static ValType valType(int code) {
@@ -885,10 +960,24 @@ final class FunctionSplitter {
 
         // ---- rewriting ----
 
-        /** The function's new body: its locals as they were, each piece replaced by a call. */
+        /**
+         * The function's new body: its locals as they were, each piece replaced by a call. When a
+         * piece branches out, one more i32 local receives which exit it took, and the caller
+         * branches on it to where the piece's code did.
+         */
         byte[] rewrite(byte[] localsDeclaration, List<Piece> pieces, int firstFunctionIndex) {
             var out = new ByteArrayOutputStream();
-            out.writeBytes(localsDeclaration);
+            int exitLocal = localTypes.length;
+            if (pieces.stream().anyMatch(piece -> piece.exits().length > 0)) {
+                int groups = (int) Leb.readUnsigned(localsDeclaration, 0);
+                int skip = Leb.length(localsDeclaration, 0);
+                Leb.writeUnsigned(out, groups + 1);
+                out.write(localsDeclaration, skip, localsDeclaration.length - skip);
+                out.write(1);
+                out.write(I32);
+            } else {
+                out.writeBytes(localsDeclaration);
+            }
             int at = code.get(0).address();
             for (int p = 0; p < pieces.size(); p++) {
                 Piece piece = pieces.get(p);
@@ -900,10 +989,27 @@ final class FunctionSplitter {
                 }
                 out.write(0x10);
                 Leb.writeUnsigned(out, firstFunctionIndex + p);
+                int[] exits = piece.exits();
+                if (exits.length > 0) {
+                    out.write(0x21);
+                    Leb.writeUnsigned(out, exitLocal);
+                }
                 int[] results = piece.results();
                 for (int r = results.length - 1; r >= 0; r--) {
                     out.write(0x21);
                     Leb.writeUnsigned(out, results[r]);
+                }
+                int d = depth[piece.start()];
+                for (int e = 0; e < exits.length; e++) {
+                    out.write(0x20); // local.get exit; [i32.const e+1; i32.eq;] br_if to the frame
+                    Leb.writeUnsigned(out, exitLocal);
+                    if (exits.length > 1) {
+                        out.write(0x41);
+                        Leb.writeSigned(out, e + 1);
+                        out.write(0x46);
+                    }
+                    out.write(0x0D);
+                    Leb.writeUnsigned(out, d - exits[e]);
                 }
                 at = code.get(piece.end()).address();
             }
@@ -931,8 +1037,20 @@ final class FunctionSplitter {
                     }
                 }
             }
+            int[] exits = piece.exits();
+            int exitLocal = next;
+            if (exits.length > 0) {
+                extra.add(I32);
+            }
             var out = new ByteArrayOutputStream();
             writeLocals(out, extra);
+            int d = depth[piece.start()];
+            int stackResults = exits.length == 0 ? 0
+                    : height[piece.end()] - (height[piece.start()] - piece.stackParams());
+            if (exits.length > 0) { // the block a branch out goes to, with the exit taken in exitLocal
+                out.write(0x02);
+                out.write(stackResults == 0 ? 0x40 : stackTypes[piece.end()][height[piece.end()] - 1]);
+            }
             for (int v = 0; v < piece.stackParams(); v++) {
                 out.write(0x20);
                 Leb.writeUnsigned(out, v);
@@ -943,17 +1061,70 @@ final class FunctionSplitter {
                 if (op == OpCode.LOCAL_GET || op == OpCode.LOCAL_SET || op == OpCode.LOCAL_TEE) {
                     out.write(op.opcode());
                     Leb.writeUnsigned(out, map[(int) ins.operand(0)]);
+                } else if (branchFloor[k] <= d) {
+                    // a br or br_if out of the piece: record which exit, then leave through the exit block
+                    boolean conditional = op == OpCode.BR_IF;
+                    if (conditional) {
+                        out.write(0x04);
+                        out.write(0x40);
+                    }
+                    out.write(0x41);
+                    Leb.writeSigned(out, java.util.Arrays.binarySearch(exits, branchFloor[k]) + 1);
+                    out.write(0x21);
+                    Leb.writeUnsigned(out, exitLocal);
+                    if (stackResults == 1) {
+                        writeZero(out, stackTypes[piece.end()][height[piece.end()] - 1]);
+                    }
+                    out.write(0x0C);
+                    Leb.writeUnsigned(out, depth[k] - d + (conditional ? 1 : 0));
+                    if (conditional) {
+                        out.write(0x0B);
+                    }
+                } else if (height[k] < 0 && branchesOutside(ins, depth[k] - d - 1)) {
+                    out.write(0x00); // never runs; its label would name no frame of the new function
                 } else {
                     int from = ins.address();
                     out.write(wasm, from, code.get(k + 1).address() - from);
                 }
             }
+            if (exits.length > 0) {
+                out.write(0x0B);
+            }
             for (int r : piece.results()) {
                 out.write(0x20);
                 Leb.writeUnsigned(out, map[r]);
             }
+            if (exits.length > 0) {
+                out.write(0x20);
+                Leb.writeUnsigned(out, exitLocal);
+            }
             out.write(0x0B);
             return out.toByteArray();
+        }
+
+        /** Whether a branch instruction names a label above maxLabel. */
+        private static boolean branchesOutside(Instruction ins, int maxLabel) {
+            OpCode op = ins.opcode();
+            if (op == OpCode.BR || op == OpCode.BR_IF) {
+                return ins.operand(0) > maxLabel;
+            }
+            if (op == OpCode.BR_TABLE) {
+                for (long label : ins.operands()) {
+                    if (label > maxLabel) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** A constant zero of a number type: what a piece leaving through a branch puts where its stack result goes. */
+        private static void writeZero(ByteArrayOutputStream out, int type) {
+            out.write(type == I32 ? 0x41 : type == I64 ? 0x42 : type == F32 ? 0x43 : 0x44);
+            int bytes = type == F32 ? 4 : type == F64 ? 8 : 1;
+            for (int b = 0; b < bytes; b++) {
+                out.write(0);
+            }
         }
 
         private static void writeLocals(ByteArrayOutputStream out, List<Integer> types) {
@@ -1171,6 +1342,18 @@ final class FunctionSplitter {
                 len++;
             }
             return len;
+        }
+
+        static void writeSigned(ByteArrayOutputStream out, long value) {
+            while (true) {
+                int x = (int) (value & 0x7F);
+                value >>= 7;
+                if ((value == 0 && (x & 0x40) == 0) || (value == -1 && (x & 0x40) != 0)) {
+                    out.write(x);
+                    return;
+                }
+                out.write(x | 0x80);
+            }
         }
 
         static void writeUnsigned(ByteArrayOutputStream out, long value) {

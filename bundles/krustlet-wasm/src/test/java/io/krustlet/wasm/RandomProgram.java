@@ -10,9 +10,10 @@ import java.util.Random;
  * large exported function {@code run: () -> i64} made of the constructs real compilers emit and
  * the splitter must get right: locals of every number type, values kept on the operand stack
  * across long stretches, blocks and ifs with results and parameters, branches out of blocks
- * (br_if, br_table, with and without values), bounded loops, early returns, dead code after
- * unreachable, calls returning one and several values, memory loads and stores. It returns a hash
- * of its locals and memory, so any difference in behaviour shows.
+ * (br_if, br_table, with and without values), bounded loops and branches back to them from
+ * blocks inside, early returns, dead code (branches too) after unreachable, calls returning one
+ * and several values, memory loads and stores. It returns a hash of its locals and memory, so any
+ * difference in behaviour shows.
  */
 final class RandomProgram {
 
@@ -152,6 +153,9 @@ final class RandomProgram {
                 loopDepth++;
                 block(0x03, 0x40, 'l');
                 statements(depth + 1);
+                if (random.nextInt(3) == 0) {
+                    continueLoop(depth + 1, counter);
+                }
                 local(0x20, counter);
                 op(0x41);
                 sleb(1);
@@ -196,6 +200,8 @@ final class RandomProgram {
                 op(0x00);
                 i64(depth + 1);
                 op(0x1A); // drop
+                op(0x0C);
+                uleb(statementLabel()); // a branch that never runs, maybe out of a piece
                 end();
             }
             case 14 -> { // a block with a parameter and a result
@@ -213,6 +219,34 @@ final class RandomProgram {
                 op(0x1A);
             }
         }
+    }
+
+    /**
+     * A block left early to the next round of the loop around it ("continue", counting the round,
+     * so the loop still ends), from under an i64 that stays on the stack when it is not taken.
+     */
+    private void continueLoop(int depth, int counter) {
+        block(0x02, 0x40, 'b');
+        statements(depth + 1);
+        i64(depth + 1);
+        local(0x20, counter);
+        op(0x41);
+        sleb(1);
+        op(0x4A); // i32.gt_s
+        block(0x04, 0x40, 'b');
+        local(0x20, counter);
+        op(0x41);
+        sleb(1);
+        op(0x6B); // i32.sub
+        local(0x21, counter);
+        op(0x0C);
+        uleb(2); // br to the loop, out of the if and the block
+        end();
+        i64(depth + 1);
+        op(0x85); // i64.xor
+        local(0x21, FIRST_I64 + random.nextInt(I64_LOCALS));
+        statements(depth + 1);
+        end();
     }
 
     private void statements(int depth) {
