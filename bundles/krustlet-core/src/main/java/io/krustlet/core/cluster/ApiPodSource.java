@@ -12,6 +12,7 @@ import io.krustlet.core.pod.PodTranslator;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatusListener;
+import io.krustlet.core.status.objects.PodStatusObjects;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -139,7 +140,7 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
             return;
         }
         active.put(uid, PodAdmission.Requests.of(pod));
-        workers.add(definition, StatusConverter.fromApi(pod.getStatus()));
+        workers.add(definition, PodStatusObjects.fromApi(pod.getStatus()));
     }
 
     /**
@@ -147,7 +148,7 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
      * deleted: {@code kubectl logs} (and --previous) of it still work after a node restart.
      */
     private void rememberFinished(Pod pod) {
-        var status = StatusConverter.fromApi(pod.getStatus());
+        var status = PodStatusObjects.fromApi(pod.getStatus());
         if (status == null) {
             return; // never started on a node: no logs to serve
         }
@@ -176,7 +177,7 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
         status.setPhase("Failed");
         status.setReason(reason);
         status.setMessage(message);
-        status.setStartTime(status.getStartTime() == null ? StatusConverter.time(java.time.Instant.now())
+        status.setStartTime(status.getStartTime() == null ? PodStatusObjects.time(java.time.Instant.now())
                 : status.getStartTime());
         status.setHostIP(nodeIP);
         pod.setStatus(status);
