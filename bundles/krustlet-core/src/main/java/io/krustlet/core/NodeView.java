@@ -10,6 +10,7 @@ import io.krustlet.core.runtime.RuntimeRegistry;
 import io.krustlet.core.status.KubeletNode;
 import io.krustlet.core.status.NodeSnapshot;
 import io.krustlet.core.status.ProviderSnapshot;
+import io.krustlet.core.status.Reasons;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -62,12 +63,12 @@ final class NodeView implements KubeletNode {
         boolean memory = NodePressure.memoryPressure();
         boolean disk = pressure.diskPressure();
         List<NodeSnapshot.Condition> conditions = List.of(
-                new NodeSnapshot.Condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+                new NodeSnapshot.Condition("Ready", "True", Reasons.KUBELET_READY, "kubelet is posting ready status"),
                 new NodeSnapshot.Condition("MemoryPressure", memory ? "True" : "False",
-                        memory ? "KubeletHasInsufficientMemory" : "KubeletHasSufficientMemory",
+                        memory ? Reasons.KUBELET_HAS_INSUFFICIENT_MEMORY : Reasons.KUBELET_HAS_SUFFICIENT_MEMORY,
                         memory ? "less than 5% of the heap is free after collection" : "kubelet has sufficient memory available"),
                 new NodeSnapshot.Condition("DiskPressure", disk ? "True" : "False",
-                        disk ? "KubeletHasDiskPressure" : "KubeletHasNoDiskPressure",
+                        disk ? Reasons.KUBELET_HAS_DISK_PRESSURE : Reasons.KUBELET_HAS_NO_DISK_PRESSURE,
                         disk ? "less than 10% of the data directory's disk is free" : "kubelet has no disk pressure"));
         return new NodeSnapshot(settings.nodeName(), mode,
                 client == null ? "" : client.getConfiguration().getMasterUrl(), conditions, addresses,

@@ -81,6 +81,15 @@ final class FakeKubeletPods implements KubeletPods {
         return snapshot;
     }
 
+    /** Adds or updates a pod with the status given, and tells the listeners. */
+    PodSnapshot put(String namespace, String name, PodStatus status) {
+        String uid = java.util.UUID.nameUUIDFromBytes((namespace + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
+        var snapshot = new PodSnapshot(namespace, name, uid, "api", "wasi", Map.of(), status);
+        pods.put(snapshot.key(), snapshot);
+        listeners.forEach(l -> l.statusChanged(snapshot));
+        return snapshot;
+    }
+
     void remove(String namespace, String name) {
         PodSnapshot gone = pods.remove(namespace + "/" + name);
         if (gone != null) {

@@ -60,4 +60,19 @@ class HttpSettingsTest {
         assertThatThrownBy(() -> HttpSettings.from(TestHttpConfig.defaults().build(),
                 Map.of("KRUSTLET_HTTP_ANONYMOUS_AUTH", "sure"), Map.of(), Map.of())).hasMessageContaining("boolean");
     }
+
+    @Test
+    void theNodeAddressIsTheKubeletsUnlessOurOwnIsSet() {
+        Map<String, Object> kubelet = Map.of("nodeIP", "192.0.2.9");
+        var fromKubelet = HttpSettings.from(TestHttpConfig.defaults().build(), Map.of(), Map.of(), kubelet);
+        assertThat(fromKubelet.nodeIP()).isEqualTo("192.0.2.9");
+        var fromKubeletEnv = HttpSettings.from(TestHttpConfig.defaults().build(),
+                Map.of("KRUSTLET_NODE_IP", "192.0.2.1, 2001:db8::1"), Map.of(), kubelet);
+        assertThat(fromKubeletEnv.nodeIP()).isEqualTo("192.0.2.1,2001:db8::1");
+        assertThat(io.krustlet.http.tls.SelfSignedCertificate.nodeAddresses(fromKubeletEnv.nodeIP()))
+                .containsExactly("192.0.2.1", "2001:db8::1");
+        var own = HttpSettings.from(TestHttpConfig.defaults().build(),
+                Map.of("KRUSTLET_NODE_IP", "192.0.2.1", "KRUSTLET_HTTP_NODE_IP", "198.51.100.1"), Map.of(), kubelet);
+        assertThat(own.nodeIP()).isEqualTo("198.51.100.1");
+    }
 }

@@ -2,6 +2,7 @@ package io.krustlet.shell;
 
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.ContainerStatus;
+import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatus;
 import io.krustlet.core.status.Reasons;
@@ -61,7 +62,7 @@ final class PodTable {
             }
         }
         if (running && reason.equals(Reasons.COMPLETED)) {
-            reason = "Running";
+            reason = PodPhase.Running.name();
         }
         return reason;
     }

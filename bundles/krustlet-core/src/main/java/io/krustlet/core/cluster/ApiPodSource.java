@@ -12,6 +12,8 @@ import io.krustlet.core.pod.PodTranslator;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatusListener;
+import io.krustlet.core.status.Reasons;
+import io.krustlet.core.status.objects.PodStatusObjects;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -121,7 +123,7 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
             return;
         }
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+        if (PodPhase.Succeeded.name().equals(phase) || PodPhase.Failed.name().equals(phase)) {
             finished.add(uid); // done before this node (re)started: never run again
             rememberFinished(pod);
             return;
@@ -135,11 +137,11 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
         try {
             definition = translator.translate(pod, SOURCE);
         } catch (InvalidPodException e) {
-            reject(pod, "UnsupportedPodSpec", e.getMessage());
+            reject(pod, Reasons.UNSUPPORTED_POD_SPEC, e.getMessage());
             return;
         }
         active.put(uid, PodAdmission.Requests.of(pod));
-        workers.add(definition, StatusConverter.fromApi(pod.getStatus()));
+        workers.add(definition, PodStatusObjects.fromApi(pod.getStatus()));
     }
 
     /**
@@ -147,7 +149,7 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
      * deleted: {@code kubectl logs} (and --previous) of it still work after a node restart.
      */
     private void rememberFinished(Pod pod) {
-        var status = StatusConverter.fromApi(pod.getStatus());
+        var status = PodStatusObjects.fromApi(pod.getStatus());
         if (status == null) {
             return; // never started on a node: no logs to serve
         }
@@ -173,10 +175,10 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
                 message);
         var status = pod.getStatus() == null ? new io.fabric8.kubernetes.api.model.PodStatus()
                 : pod.getStatus();
-        status.setPhase("Failed");
+        status.setPhase(PodPhase.Failed.name());
         status.setReason(reason);
         status.setMessage(message);
-        status.setStartTime(status.getStartTime() == null ? StatusConverter.time(java.time.Instant.now())
+        status.setStartTime(status.getStartTime() == null ? PodStatusObjects.time(java.time.Instant.now())
                 : status.getStartTime());
         status.setHostIP(nodeIP);
         pod.setStatus(status);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.krustlet.core.status.Reasons;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -122,7 +123,7 @@ public final class ClusterNode implements AutoCloseable {
         workers.addListener(statusWriter);
         workers.addListener(pods);
         heartbeat.start();
-        events.recordNode(false, "Starting", "Starting kubelet.");
+        events.recordNode(false, Reasons.STARTING, "Starting kubelet.");
         pods.start();
         statusThread.scheduleWithFixedDelay(() -> {
             try {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.krustlet.core.lifecycle.PodEvents;
 import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.status.objects.PodStatusObjects;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +110,7 @@ final class EventRecorder implements PodEvents {
                 return;
             }
             String name = ref.getName() + "." + Long.toHexString(now.toEpochMilli() * 1000 + sequence.incrementAndGet() % 1000);
-            String time = StatusConverter.time(now);
+            String time = PodStatusObjects.time(now);
             Event event = new EventBuilder()
                     .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                     .withInvolvedObject(ref)
@@ -135,7 +136,7 @@ final class EventRecorder implements PodEvents {
             Event updated = client.v1().events().inNamespace(previous.namespace()).withName(previous.name())
                     .edit(e -> {
                         e.setCount(previous.count() + 1);
-                        e.setLastTimestamp(StatusConverter.time(now));
+                        e.setLastTimestamp(PodStatusObjects.time(now));
                         return e;
                     });
             return updated != null;

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.NodeSystemInfoBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.krustlet.core.status.Reasons;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,20 +36,23 @@ final class NodeStatusFactory {
         capacity.put("ephemeral-storage", new Quantity(Long.toString(facts.storageBytes() / 1024), "Ki"));
         String time = now.toString();
         List<NodeCondition> conditions = new ArrayList<>();
-        conditions.add(condition(previous, "Ready", true, "KubeletReady", "kubelet is posting ready status", time));
+        conditions.add(condition(previous, "Ready", true, Reasons.KUBELET_READY,
+                "kubelet is posting ready status", time));
         conditions.add(pressure.memory()
-                ? condition(previous, "MemoryPressure", true, "KubeletHasInsufficientMemory",
+                ? condition(previous, "MemoryPressure", true, Reasons.KUBELET_HAS_INSUFFICIENT_MEMORY,
                         "kubelet has insufficient memory available", time)
-                : condition(previous, "MemoryPressure", false, "KubeletHasSufficientMemory",
+                : condition(previous, "MemoryPressure", false, Reasons.KUBELET_HAS_SUFFICIENT_MEMORY,
                         "kubelet has sufficient memory available", time));
         conditions.add(pressure.disk()
-                ? condition(previous, "DiskPressure", true, "KubeletHasDiskPressure", "kubelet has disk pressure", time)
-                : condition(previous, "DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
+                ? condition(previous, "DiskPressure", true, Reasons.KUBELET_HAS_DISK_PRESSURE,
+                        "kubelet has disk pressure", time)
+                : condition(previous, "DiskPressure", false, Reasons.KUBELET_HAS_NO_DISK_PRESSURE,
+                        "kubelet has no disk pressure",
                         time));
         conditions.add(pressure.pid()
-                ? condition(previous, "PIDPressure", true, "KubeletHasInsufficientPID",
+                ? condition(previous, "PIDPressure", true, Reasons.KUBELET_HAS_INSUFFICIENT_PID,
                         "kubelet has insufficient PID available", time)
-                : condition(previous, "PIDPressure", false, "KubeletHasSufficientPID",
+                : condition(previous, "PIDPressure", false, Reasons.KUBELET_HAS_SUFFICIENT_PID,
                         "kubelet has sufficient PID available", time));
         String runtimes = String.join(",", facts.runtimeNames().stream().map(facts.runtimes()::get).distinct().toList());
         return new NodeStatusBuilder()

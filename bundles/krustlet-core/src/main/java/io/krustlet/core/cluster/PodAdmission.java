@@ -3,6 +3,7 @@ package io.krustlet.core.cluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.krustlet.core.status.Reasons;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -88,16 +89,18 @@ final class PodAdmission {
      */
     Optional<Rejection> check(Pod pod, int running, Requests used) {
         if (running + 1 > maxPods) {
-            return Optional.of(new Rejection("OutOfpods", "Pod Node didn't have enough resource: pods, requested: 1, used: "
+            return Optional.of(new Rejection(Reasons.OUT_OF_PODS,
+                    "Pod Node didn't have enough resource: pods, requested: 1, used: "
                     + running + ", capacity: " + maxPods));
         }
         Requests wanted = Requests.of(pod);
         if (wanted.milliCpu > 0 && used.milliCpu + wanted.milliCpu > allocatableMilliCpu) {
-            return Optional.of(new Rejection("OutOfcpu", "Pod Node didn't have enough resource: cpu, requested: "
+            return Optional.of(new Rejection(Reasons.OUT_OF_CPU, "Pod Node didn't have enough resource: cpu, requested: "
                     + wanted.milliCpu + ", used: " + used.milliCpu + ", capacity: " + allocatableMilliCpu));
         }
         if (wanted.memoryBytes > 0 && used.memoryBytes + wanted.memoryBytes > allocatableMemory) {
-            return Optional.of(new Rejection("OutOfmemory", "Pod Node didn't have enough resource: memory, requested: "
+            return Optional.of(new Rejection(Reasons.OUT_OF_MEMORY,
+                    "Pod Node didn't have enough resource: memory, requested: "
                     + wanted.memoryBytes + ", used: " + used.memoryBytes + ", capacity: " + allocatableMemory));
         }
         return Optional.empty();

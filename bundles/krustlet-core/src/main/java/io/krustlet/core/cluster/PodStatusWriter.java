@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatus;
 import io.krustlet.core.status.PodStatusListener;
+import io.krustlet.core.status.objects.PodStatusObjects;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -390,7 +391,7 @@ final class PodStatusWriter implements PodStatusListener {
                 if (current == null || !target.accepts(snapshot, current)) {
                     return true; // deleted, or replaced by another pod of that name: nothing to report to
                 }
-                current.setStatus(StatusConverter.toApi(snapshot.status(), current.getStatus(), nodeIP));
+                current.setStatus(PodStatusObjects.toApi(snapshot.status(), current.getStatus(), nodeIP));
                 try {
                     Pod result = client.pods().inNamespace(snapshot.namespace()).resource(current).updateStatus();
                     written.put(snapshot.uid(), snapshot.status());

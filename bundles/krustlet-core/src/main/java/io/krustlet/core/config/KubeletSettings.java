@@ -1,18 +1,19 @@
 package io.krustlet.core.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.krustlet.bootstrap.EnvironmentOverrides;
+import io.krustlet.bootstrap.NodeIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * The kubelet's settings after every source has had its say: the environment variable
- * {@code KRUSTLET_<KEY>} first, then the Config Admin value, then the default.
+ * {@code KRUSTLET_<KEY>} first ({@link EnvironmentOverrides}), then the Config Admin value, then the
+ * default. The node's name, address and kubeconfig setting follow the rules every bundle shares
+ * ({@link NodeIdentity}).
  *
- * @param nodeName the node's name
- * @param nodeIP the node's address, or empty to detect it
+ * @param nodeName the node's name, lower-cased
+ * @param nodeIP the node's primary address (the first of a comma-separated nodeIP), or empty to detect it
  * @param dataDir pod state, volumes and logs
  * @param podManifestPath the static pod folder
  * @param manifestRescan how often the folder is rescanned
@@ -55,19 +56,25 @@ public record KubeletSettings(
         nodeLabels = Map.copyOf(nodeLabels);
     }
 
-    /** The environment variable that overrides a key: {@code maxPods -> KRUSTLET_MAX_PODS}. */
+    /**
+     * The environment variable that overrides a key, as the kubelet's settings are documented:
+     * {@code maxPods -> KRUSTLET_MAX_PODS}, {@code kubeAPIBurst -> KRUSTLET_KUBE_APIBURST} (the
+     * spelling with acronyms as words, {@code KRUSTLET_KUBE_API_BURST}, is accepted too; the rule
+     * is {@link EnvironmentOverrides}, shared by every bundle).
+     */
     public static String environmentName(String key) {
-        return "KRUSTLET_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+        return EnvironmentOverrides.kubelet(Map.of()).compactName(key);
     }
 
     public static KubeletSettings from(KubeletConfig config, Map<String, String> env, Map<String, String> system) {
-        var values = new Values(env);
+        var values = EnvironmentOverrides.kubelet(env);
+        var node = NodeIdentity.resolve(values, config.nodeName(), config.nodeIP(), config.kubeconfig());
         String karafData = system.getOrDefault("karaf.data", System.getProperty("java.io.tmpdir"));
         String karafEtc = system.getOrDefault("karaf.etc", Path.of(karafData).resolveSibling("etc").toString());
         String karafBase = system.getOrDefault("karaf.base", ".");
         return new KubeletSettings(
-                values.string("nodeName", config.nodeName(), defaultNodeName()).toLowerCase(Locale.ROOT),
-                values.string("nodeIP", config.nodeIP(), ""),
+                node.nodeName(),
+                node.nodeIP(),
                 Path.of(values.string("dataDir", config.dataDir(), Path.of(karafData, "krustlet").toString())),
                 Path.of(values.string("podManifestPath", config.podManifestPath(), Path.of(karafEtc, "pods").toString())),
                 Duration.ofSeconds(Math.max(1, values.integer("manifestRescanSeconds", config.manifestRescanSeconds()))),
@@ -77,7 +84,7 @@ public record KubeletSettings(
                 Path.of(values.string("localModuleRoot", config.localModuleRoot(), karafBase)),
                 values.longValue("containerLogMaxSize", config.containerLogMaxSize()),
                 Math.max(1, values.integer("containerLogMaxFiles", config.containerLogMaxFiles())),
-                values.string("kubeconfig", config.kubeconfig(), ""),
+                node.kubeconfig(),
                 labels(values.string("nodeLabels", config.nodeLabels(), "")),
                 port(values.integer("port", config.port())),
                 values.string("bootstrapFile", config.bootstrapFile(), ""),
@@ -115,56 +122,5 @@ public record KubeletSettings(
             throw new IllegalArgumentException("port: " + port + " is not a TCP port (1-65535)");
         }
         return port;
-    }
-
-    private static String defaultNodeName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "krustlet";
-        }
-    }
-
-    /** Applies environment overrides and reports values that do not parse. */
-    private record Values(Map<String, String> env) {
-
-        String string(String key, String configured, String fallback) {
-            String fromEnv = env.get(environmentName(key));
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                return fromEnv.trim();
-            }
-            return configured == null || configured.isBlank() ? fallback : configured.trim();
-        }
-
-        int integer(String key, int configured) {
-            String fromEnv = env.get(environmentName(key));
-            return fromEnv == null || fromEnv.isBlank() ? configured : parse(key, fromEnv, Integer::parseInt);
-        }
-
-        long longValue(String key, long configured) {
-            String fromEnv = env.get(environmentName(key));
-            return fromEnv == null || fromEnv.isBlank() ? configured : parse(key, fromEnv, Long::parseLong);
-        }
-
-        boolean bool(String key, boolean configured) {
-            String fromEnv = env.get(environmentName(key));
-            if (fromEnv == null || fromEnv.isBlank()) {
-                return configured;
-            }
-            return switch (fromEnv.trim().toLowerCase(Locale.ROOT)) {
-                case "true", "1", "yes" -> true;
-                case "false", "0", "no" -> false;
-                default -> throw new IllegalArgumentException(environmentName(key) + "=" + fromEnv
-                        + " is not a boolean (true or false)");
-            };
-        }
-
-        private <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {
-            try {
-                return parser.apply(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(environmentName(key) + "=" + value + " is not a number");
-            }
-        }
     }
 }

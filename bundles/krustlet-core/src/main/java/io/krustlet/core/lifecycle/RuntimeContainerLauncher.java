@@ -21,6 +21,7 @@ import io.krustlet.core.pod.DownwardApiValues;
 import io.krustlet.core.pod.EnvResolver;
 import io.krustlet.core.pod.NodeInfo;
 import io.krustlet.core.pod.PodDefinition;
+import io.krustlet.core.status.Reasons;
 import io.krustlet.core.volumes.VolumeManager;
 import java.io.IOException;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
         try {
             log = logs.open(pod.namespace(), pod.name(), pod.uid(), container.name(), attempt);
         } catch (IOException e) {
-            throw new LaunchException("CreateContainerError", "cannot open the container's log file: " + e);
+            throw new LaunchException(Reasons.CREATE_CONTAINER_ERROR, "cannot open the container's log file: " + e);
         }
         var spec = new ContainerSpec(new ContainerId(pod.namespace(), pod.name(), pod.uid(), container.name(), attempt),
                 module, container.argv(environment), environment, mounts, container.workingDir(), container.limits(),
@@ -114,11 +115,12 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
     private void reportPull(PodDefinition pod, ContainerDefinition container, ModuleResolver.ResolvedModule resolved) {
         String image = container.image();
         if (resolved.pullTime() == null) {
-            events.normal(pod, container.name(), "Pulled", "Container image \"" + image + "\" already present on machine");
+            events.normal(pod, container.name(), Reasons.PULLED,
+                    "Container image \"" + image + "\" already present on machine");
         } else {
             // the pull is over before it can be told apart from a store hit, hence both at once
-            events.normal(pod, container.name(), "Pulling", "Pulling image \"" + image + "\"");
-            events.normal(pod, container.name(), "Pulled", String.format(java.util.Locale.ROOT,
+            events.normal(pod, container.name(), Reasons.PULLING, "Pulling image \"" + image + "\"");
+            events.normal(pod, container.name(), Reasons.PULLED, String.format(java.util.Locale.ROOT,
                     "Successfully pulled image \"%s\" in %.3fs", image, resolved.pullTime().toMillis() / 1000.0));
         }
     }
@@ -129,7 +131,7 @@ public final class RuntimeContainerLauncher implements ContainerLauncher {
             return env.resolve(pod, container);
         } catch (ContainerConfigException | ApiUnavailableException e) {
             // the kubelet's waiting reason, and its Event reason for a container that cannot be created
-            throw new LaunchException(VolumeManager.CONFIG_ERROR, e.getMessage(), "Failed");
+            throw new LaunchException(Reasons.CREATE_CONTAINER_CONFIG_ERROR, e.getMessage(), Reasons.FAILED);
         }
     }
 

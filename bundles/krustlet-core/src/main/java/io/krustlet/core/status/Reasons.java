@@ -35,6 +35,8 @@ public final class Reasons {
     public static final String INVALID_MODULE = "InvalidModule";
     /** Krustlet's: no provider serves the pod's runtime (yet). */
     public static final String RUNTIME_UNAVAILABLE = "RuntimeUnavailable";
+    /** A container that was created but could not be started (pkg/kubelet/container: ErrRunContainer). */
+    public static final String RUN_CONTAINER_ERROR = "RunContainerError";
 
     // ---- container terminated reasons ----
 
@@ -61,6 +63,11 @@ public final class Reasons {
     public static final String OUT_OF_CPU = "OutOfcpu";
     /** Admission refused: memory requests above allocatable (OutOfmemory). */
     public static final String OUT_OF_MEMORY = "OutOfmemory";
+    /**
+     * Krustlet's: admission refused a pod whose spec this node cannot run (a field the WASI runtime
+     * has no meaning for); the message names the field.
+     */
+    public static final String UNSUPPORTED_POD_SPEC = "UnsupportedPodSpec";
 
     // ---- pod condition reasons ----
 
@@ -71,7 +78,27 @@ public final class Reasons {
     /** Conditions of a pod whose containers all completed (pkg/kubelet/status). */
     public static final String POD_COMPLETED = "PodCompleted";
 
+    // ---- node condition reasons (pkg/kubelet/nodestatus/setters.go) ----
+
+    /** Ready true: the kubelet is posting ready status. */
+    public static final String KUBELET_READY = "KubeletReady";
+    /** MemoryPressure false. */
+    public static final String KUBELET_HAS_SUFFICIENT_MEMORY = "KubeletHasSufficientMemory";
+    /** MemoryPressure true. */
+    public static final String KUBELET_HAS_INSUFFICIENT_MEMORY = "KubeletHasInsufficientMemory";
+    /** DiskPressure false. */
+    public static final String KUBELET_HAS_NO_DISK_PRESSURE = "KubeletHasNoDiskPressure";
+    /** DiskPressure true. */
+    public static final String KUBELET_HAS_DISK_PRESSURE = "KubeletHasDiskPressure";
+    /** PIDPressure false. */
+    public static final String KUBELET_HAS_SUFFICIENT_PID = "KubeletHasSufficientPID";
+    /** PIDPressure true. */
+    public static final String KUBELET_HAS_INSUFFICIENT_PID = "KubeletHasInsufficientPID";
+
     // ---- Event reasons (pkg/kubelet/events/event.go) ----
+
+    /** The node's Event when the kubelet starts (StartingKubelet). */
+    public static final String STARTING = "Starting";
 
     public static final String CREATED = "Created";
     public static final String STARTED = "Started";

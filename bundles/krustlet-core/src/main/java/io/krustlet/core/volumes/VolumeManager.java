@@ -11,6 +11,7 @@ import io.krustlet.core.pod.PodDefinition;
 import io.krustlet.core.pod.PodTranslator;
 import io.krustlet.core.pod.VolumeDefinition;
 import io.krustlet.core.pod.VolumeSource;
+import io.krustlet.core.status.Reasons;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.DirectoryNotEmptyException;
@@ -57,12 +58,6 @@ public final class VolumeManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
 
-    /** The kubelet's waiting reason for a container whose config cannot be built. */
-    public static final String CONFIG_ERROR = "CreateContainerConfigError";
-    /** The kubelet's waiting reason while a pod's volumes cannot be mounted: it never gets past creation. */
-    public static final String MOUNT_PENDING = "ContainerCreating";
-    /** The kubelet's Event reason for a volume that cannot be mounted. */
-    public static final String FAILED_MOUNT = "FailedMount";
     /** Where subPath copies live in the pod's directory, as the kubelet names its subPath bind mounts. */
     static final String SUBPATHS = "volume-subpaths";
     /** How soon a failed token renewal is tried again (the kubelet's pod sync comes about once a minute). */
@@ -118,8 +113,9 @@ public final class VolumeManager {
      * Sets up the pod's volumes (all of them, as the kubelet does before starting containers) and
      * returns the container's mounts.
      *
-     * @throws LaunchException a volume cannot be set up (reason {@value #MOUNT_PENDING}, event
-     *     reason {@value #FAILED_MOUNT}) or a mount cannot be made ({@value #CONFIG_ERROR})
+     * @throws LaunchException a volume cannot be set up (reason {@link Reasons#CONTAINER_CREATING}: it
+     *     never gets past creation, as the kubelet's; Event reason {@link Reasons#FAILED_MOUNT}) or a mount
+     *     cannot be made ({@link Reasons#CREATE_CONTAINER_CONFIG_ERROR})
      */
     public List<Mount> mounts(PodDefinition pod, ContainerDefinition container) throws LaunchException {
         Path podDir = podDir(pod);
@@ -132,14 +128,16 @@ public final class VolumeManager {
         List<Mount> mounts = new ArrayList<>();
         for (ContainerDefinition.VolumeMount m : container.mounts()) {
             VolumeDefinition volume = pod.volume(m.name())
-                    .orElseThrow(() -> new LaunchException(CONFIG_ERROR, "volume \"" + m.name() + "\" not found"));
+                    .orElseThrow(() -> new LaunchException(Reasons.CREATE_CONTAINER_CONFIG_ERROR,
+                            "volume \"" + m.name() + "\" not found"));
             Path dir = hostDir(podDir, volume);
             boolean writtenByNode = isWrittenByNode(volume.source());
             if (m.subPath() != null) {
                 dir = dir.resolve(m.subPath()).normalize();
                 if (writtenByNode) {
                     if (!Files.isDirectory(dir)) {
-                        throw new LaunchException(CONFIG_ERROR, "subPath \"" + m.subPath() + "\" of volume \""
+                        throw new LaunchException(Reasons.CREATE_CONTAINER_CONFIG_ERROR,
+                                "subPath \"" + m.subPath() + "\" of volume \""
                                 + volume.name() + "\" is not a directory; this node mounts directories only");
                     }
                     dir = subPathCopy(podDir, volume, container, mounts.size(), dir);
@@ -242,7 +240,7 @@ public final class VolumeManager {
                             + e.getMessage();
                     LOG.warn("Cannot refresh volume {} of pod {}, keeping its content: {}", volume.name(), pod.key(),
                             e.getMessage());
-                    events.warning(pod, null, FAILED_MOUNT, message);
+                    events.warning(pod, null, Reasons.FAILED_MOUNT, message);
                 }
             }
         }
@@ -287,7 +285,8 @@ public final class VolumeManager {
             }
             return copy;
         } catch (IOException e) {
-            throw new LaunchException(CONFIG_ERROR, "cannot prepare subPath of volume \"" + volume.name() + "\" for"
+            throw new LaunchException(Reasons.CREATE_CONTAINER_CONFIG_ERROR,
+                    "cannot prepare subPath of volume \"" + volume.name() + "\" for"
                     + " container " + container.name() + ": " + e);
         }
     }
@@ -298,8 +297,8 @@ public final class VolumeManager {
             throws LaunchException {
         VolumeSource source = volume.source();
         if (source instanceof VolumeSource.Unsupported unsupported) {
-            throw new LaunchException(MOUNT_PENDING, PodTranslator.unsupportedVolumeMessage(volume.name(),
-                    unsupported.type()), FAILED_MOUNT);
+            throw new LaunchException(Reasons.CONTAINER_CREATING, PodTranslator.unsupportedVolumeMessage(volume.name(),
+                    unsupported.type()), Reasons.FAILED_MOUNT);
         }
         if (source instanceof VolumeSource.HostPath hostPath) {
             if (!Files.isDirectory(Path.of(hostPath.path()))) {
@@ -396,7 +395,8 @@ public final class VolumeManager {
         // the uid names a directory that release() deletes: it must stay one plain name under podsDir
         if (uid == null || uid.isEmpty() || uid.contains("/") || uid.contains("\\") || uid.equals(".")
                 || uid.equals("..")) {
-            throw new LaunchException(CONFIG_ERROR, "pod uid \"" + uid + "\" cannot name a directory");
+            throw new LaunchException(Reasons.CREATE_CONTAINER_CONFIG_ERROR,
+                    "pod uid \"" + uid + "\" cannot name a directory");
         }
         return podsDir.resolve(uid);
     }
@@ -426,8 +426,9 @@ public final class VolumeManager {
     }
 
     private static LaunchException mountFailed(VolumeDefinition volume, String cause) {
-        return new LaunchException(MOUNT_PENDING, "MountVolume.SetUp failed for volume \"" + volume.name() + "\" : "
-                + cause, FAILED_MOUNT);
+        return new LaunchException(Reasons.CONTAINER_CREATING,
+                "MountVolume.SetUp failed for volume \"" + volume.name() + "\" : "
+                + cause, Reasons.FAILED_MOUNT);
     }
 
     private static void createDirectories(Path dir, VolumeDefinition volume) throws LaunchException {

@@ -12,6 +12,8 @@ import io.krustlet.core.status.PodCondition;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatus;
+import io.krustlet.core.status.objects.PodStatusObjects;
+import io.krustlet.core.status.objects.PodStatusSamples;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -85,5 +87,29 @@ class PodStatusWriterTest {
         var status = api.client().pods().inNamespace("default").withName("p").get().getStatus();
         assertThat(status == null ? null : status.getPhase()).isNotEqualTo("Failed");
         assertThat(requests("PUT /api/v1/namespaces/default/pods/p/status")).isZero();
+    }
+
+    @Test
+    void whatIsWrittenIsTheSharedMappingOfTheStatus() {
+        for (PodStatus status : List.of(PodStatusSamples.restarted(), PodStatusSamples.deadlineExceeded())) {
+            Pod pod = createPod();
+            var writer = new PodStatusWriter(api.client(), "10.0.0.1", thread, (s, p) -> true, (ns, name) -> pod);
+            writer.statusChanged(new PodSnapshot("default", "p", pod.getMetadata().getUid(), "api", "wasi", Map.of(),
+                    status));
+            writer.flush("default", "p").join();
+            var written = api.client().pods().inNamespace("default").withName("p").get().getStatus();
+            var mapped = PodStatusObjects.toApi(status);
+            // what the HTTPS API serves on /pods is this same mapping (its EndpointsTest)
+            assertThat(written.getPhase()).isEqualTo(mapped.getPhase());
+            assertThat(written.getReason()).isEqualTo(mapped.getReason());
+            assertThat(written.getMessage()).isEqualTo(mapped.getMessage());
+            assertThat(written.getStartTime()).isEqualTo(mapped.getStartTime());
+            assertThat(written.getConditions()).isEqualTo(mapped.getConditions());
+            assertThat(written.getInitContainerStatuses()).isEqualTo(mapped.getInitContainerStatuses());
+            assertThat(written.getContainerStatuses()).isEqualTo(mapped.getContainerStatuses());
+            api.client().pods().inNamespace("default").withName("p").withGracePeriod(0).delete();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> api.client().pods().inNamespace("default").withName("p").get() == null);
+        }
     }
 }

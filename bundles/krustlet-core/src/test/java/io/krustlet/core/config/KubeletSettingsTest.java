@@ -48,4 +48,23 @@ class KubeletSettingsTest {
         assertThatThrownBy(() -> KubeletSettings.from(config("", 7), Map.of("KRUSTLET_MAX_PODS", "many"), Map.of()))
                 .hasMessage("KRUSTLET_MAX_PODS=many is not a number");
     }
+
+    @Test
+    void theNodesIdentityFollowsTheSharedRules() {
+        var settings = KubeletSettings.from(config("", 7), Map.of("KRUSTLET_NODE_NAME", "Node-B",
+                "KRUSTLET_NODE_IP", "192.0.2.1, 2001:db8::1", "KRUSTLET_KUBECONFIG", " none "), Map.of());
+        var node = io.krustlet.bootstrap.NodeIdentity.resolve(io.krustlet.bootstrap.EnvironmentOverrides.kubelet(
+                Map.of("KRUSTLET_NODE_NAME", "Node-B", "KRUSTLET_NODE_IP", "192.0.2.1, 2001:db8::1",
+                        "KRUSTLET_KUBECONFIG", " none ")), "configured-node", "", "");
+        assertThat(settings.nodeName()).isEqualTo("node-b").isEqualTo(node.nodeName());
+        // the primary address is the InternalIP, as the kubelet's dual-stack --node-ip
+        assertThat(settings.nodeIP()).isEqualTo("192.0.2.1").isEqualTo(node.nodeIP());
+        assertThat(settings.kubeconfig()).isEqualTo("none").isEqualTo(node.kubeconfig());
+    }
+
+    @Test
+    void theSpellingWithAcronymsAsWordsIsAcceptedToo() {
+        var settings = KubeletSettings.from(config("", 7), Map.of("KRUSTLET_KUBE_API_BURST", "12"), Map.of());
+        assertThat(settings.kubeAPIBurst()).isEqualTo(12);
+    }
 }

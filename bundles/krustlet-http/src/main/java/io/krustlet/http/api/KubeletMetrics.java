@@ -6,6 +6,7 @@ import io.krustlet.core.status.KubeletPods;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
 import io.krustlet.core.status.PodStatusListener;
+import io.krustlet.core.status.Reasons;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,9 +27,10 @@ public final class KubeletMetrics implements PodStatusListener {
     /** The kubelet's buckets for pod start duration. */
     static final double[] START_BUCKETS = {0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360,
         480, 600, 900, 1200, 1800, 2700, 3600};
-    private static final Set<String> ERROR_REASONS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
-            "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
-            "RuntimeUnavailable", "ErrImageNeverPull");
+    private static final Set<String> ERROR_REASONS = Set.of(Reasons.ERR_IMAGE_PULL, Reasons.IMAGE_PULL_BACK_OFF,
+            Reasons.INVALID_IMAGE_NAME, Reasons.CRASH_LOOP_BACK_OFF, Reasons.CREATE_CONTAINER_CONFIG_ERROR,
+            Reasons.CREATE_CONTAINER_ERROR, Reasons.RUN_CONTAINER_ERROR, Reasons.RUNTIME_UNAVAILABLE,
+            Reasons.ERR_IMAGE_NEVER_PULL);
 
     private final KubeletPods pods;
     private final Clock clock;
@@ -81,7 +83,7 @@ public final class KubeletMetrics implements PodStatusListener {
         String previous = error == null ? lastError.remove(key) : lastError.put(key, run + "/" + error);
         if (error != null && !(run + "/" + error).equals(previous)) {
             errors.merge(error, 1L, Long::sum);
-            if (error.equals("ErrImagePull")) {
+            if (error.equals(Reasons.ERR_IMAGE_PULL)) {
                 imagePullErrors++;
             }
         }
@@ -93,7 +95,7 @@ public final class KubeletMetrics implements PodStatusListener {
             return w.reason();
         }
         if (c.state() instanceof ContainerState.Terminated t && t.exitCode() != 0) {
-            return t.reason() == null || t.reason().isEmpty() ? "Error" : t.reason();
+            return t.reason() == null || t.reason().isEmpty() ? Reasons.ERROR : t.reason();
         }
         return null;
     }

@@ -3,6 +3,7 @@ package io.krustlet.http.api;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.KubeletPods;
 import io.krustlet.core.status.PodSnapshot;
+import io.krustlet.core.status.objects.PodStatusObjects;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ final class StatsSummary {
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("nodeName", pods.nodeName());
         node.put("systemContainers", List.of());
-        node.put("startTime", PodObjects.time(NodeUsage.startTime()));
+        node.put("startTime", PodStatusObjects.time(NodeUsage.startTime()));
         node.put("cpu", Map.of("time", time, "usageNanoCores", sample.usageNanoCores(),
                 "usageCoreNanoSeconds", sample.cpuNanos()));
         node.put("memory", Map.of("time", time, "workingSetBytes", sample.workingSetBytes(),
@@ -41,14 +42,14 @@ final class StatsSummary {
         for (PodSnapshot pod : pods.pods()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("podRef", Map.of("name", pod.name(), "namespace", pod.namespace(), "uid", pod.uid()));
-            entry.put("startTime", PodObjects.time(pod.status().startTime()));
+            entry.put("startTime", PodStatusObjects.time(pod.status().startTime()));
             List<Map<String, Object>> containers = new ArrayList<>();
             List<ContainerUsages.Entry> measured = usages.of(pod);
             pod.status().containerStatuses().forEach(c -> {
                 if (c.state() instanceof ContainerState.Running running) {
                     Map<String, Object> container = new LinkedHashMap<>();
                     container.put("name", c.name());
-                    container.put("startTime", PodObjects.time(running.startedAt()));
+                    container.put("startTime", PodStatusObjects.time(running.startedAt()));
                     measured.stream().filter(m -> m.container().equals(c.name())).findFirst().ifPresent(m -> {
                         String at = m.usage().time().toString();
                         container.put("cpu", Map.of("time", at, "usageCoreNanoSeconds", m.usage().cpuNanos()));

@@ -1,5 +1,6 @@
 package io.krustlet.http.tls;
 
+import io.krustlet.bootstrap.NodeIdentity;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -107,10 +108,13 @@ public final class SelfSignedCertificate {
         return new GeneralNames(names.toArray(GeneralName[]::new));
     }
 
-    /** The configured node address, else every address of this machine's interfaces that are up. */
+    /**
+     * The configured node addresses (comma-separated, {@link NodeIdentity#addresses}), else every
+     * address of this machine's interfaces that are up.
+     */
     public static List<String> nodeAddresses(String configured) {
-        if (!configured.isBlank()) {
-            return List.of(configured.trim());
+        if (!NodeIdentity.addresses(configured).isEmpty()) {
+            return NodeIdentity.addresses(configured);
         }
         List<String> found = new ArrayList<>();
         try {
