@@ -116,15 +116,27 @@ class StuckPullTest {
 
         // what the API server does on `kubectl delete pod`: mark it; the node stops it, then deletes it
         // (a finalizer keeps the mock from removing the object before the node's final delete)
-        Pod marked = k8s.pods().inNamespace("default").withName("stuck").get();
-        marked.getMetadata().setFinalizers(List.of("test.krustlet.io/hold"));
-        marked.getMetadata().setDeletionTimestamp(java.time.Instant.now().toString());
-        marked.getMetadata().setDeletionGracePeriodSeconds(GRACE.toSeconds());
-        long deletedAt = System.nanoTime();
-        k8s.pods().inNamespace("default").resource(marked).update();
+        // (the node writes the pod's status meanwhile: a 409 means read and mark it again, as kubectl does)
+        long[] deletedAt = new long[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Pod marked = k8s.pods().inNamespace("default").withName("stuck").get();
+            marked.getMetadata().setFinalizers(List.of("test.krustlet.io/hold"));
+            marked.getMetadata().setDeletionTimestamp(java.time.Instant.now().toString());
+            marked.getMetadata().setDeletionGracePeriodSeconds(GRACE.toSeconds());
+            deletedAt[0] = System.nanoTime();
+            try {
+                k8s.pods().inNamespace("default").resource(marked).update();
+                return true;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                return false;
+            }
+        });
         await().atMost(Duration.ofSeconds(30)).until(() -> api.requests().stream()
                 .anyMatch(r -> r.startsWith("DELETE /api/v1/namespaces/default/pods/stuck")));
-        Duration took = Duration.ofNanos(System.nanoTime() - deletedAt);
+        Duration took = Duration.ofNanos(System.nanoTime() - deletedAt[0]);
 
         assertThat(took).as("the node deleted the pod within its grace period").isLessThan(GRACE);
         assertThat(kubelet.pod("default", "stuck")).isEmpty();
