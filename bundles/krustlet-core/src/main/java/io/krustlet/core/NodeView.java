@@ -34,7 +34,7 @@ final class NodeView implements KubeletNode {
         boolean bootstrapping();
     }
 
-    private final KubeletSettings settings;
+    private final Supplier<KubeletSettings> settings;
     private final String nodeIP;
     private final RuntimeRegistry runtimes;
     private final PodWorkers pods;
@@ -42,7 +42,7 @@ final class NodeView implements KubeletNode {
     private final Supplier<List<ProviderSnapshot>> incompatible;
     private final NodePressure pressure;
 
-    NodeView(KubeletSettings settings, String nodeIP, RuntimeRegistry runtimes, PodWorkers pods, Membership membership,
+    NodeView(Supplier<KubeletSettings> settings, String nodeIP, RuntimeRegistry runtimes, PodWorkers pods, Membership membership,
             Supplier<List<ProviderSnapshot>> incompatible) {
         this.settings = settings;
         this.nodeIP = nodeIP;
@@ -50,7 +50,7 @@ final class NodeView implements KubeletNode {
         this.pods = pods;
         this.membership = membership;
         this.incompatible = incompatible;
-        this.pressure = new NodePressure(settings.dataDir());
+        this.pressure = new NodePressure(settings.get().dataDir());
     }
 
     @Override
@@ -70,9 +70,10 @@ final class NodeView implements KubeletNode {
                 new NodeSnapshot.Condition("DiskPressure", disk ? "True" : "False",
                         disk ? Reasons.KUBELET_HAS_DISK_PRESSURE : Reasons.KUBELET_HAS_NO_DISK_PRESSURE,
                         disk ? "less than 10% of the data directory's disk is free" : "kubelet has no disk pressure"));
-        return new NodeSnapshot(settings.nodeName(), mode,
+        KubeletSettings current = settings.get();
+        return new NodeSnapshot(current.nodeName(), mode,
                 client == null ? "" : client.getConfiguration().getMasterUrl(), conditions, addresses,
-                runtimes.versions(), settings.defaultRuntime(), pods.snapshots().size(), settings.maxPods());
+                runtimes.versions(), current.defaultRuntime(), pods.snapshots().size(), current.maxPods());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.krustlet.core;
+package io.krustlet.bench;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

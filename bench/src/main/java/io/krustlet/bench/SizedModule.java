@@ -1,4 +1,4 @@
-package io.krustlet.core;
+package io.krustlet.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package io.krustlet.core;
+package io.krustlet.bench;
 
 import io.krustlet.api.ContainerExit;
 import io.krustlet.api.ContainerHandle;

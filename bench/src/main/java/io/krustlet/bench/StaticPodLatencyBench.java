@@ -1,6 +1,7 @@
-package io.krustlet.core;
+package io.krustlet.bench;
 
 import io.krustlet.api.ContainerRuntime;
+import io.krustlet.core.NodeAssembly;
 import io.krustlet.core.config.KubeletConfig;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodPhase;
@@ -24,7 +25,7 @@ final class StaticPodLatencyBench {
     record Sample(long startedNanos, long succeededNanos) {
     }
 
-    private final Kubelet kubelet = new Kubelet();
+    private final NodeAssembly kubelet;
     private final Path dir;
     private final Map<String, CompletableFuture<Long>> started = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Long>> succeeded = new ConcurrentHashMap<>();
@@ -36,9 +37,10 @@ final class StaticPodLatencyBench {
     StaticPodLatencyBench(Path dir, ContainerRuntime runtime, io.krustlet.oci.ImageService images) throws Exception {
         this.dir = dir;
         Files.createDirectories(dir.resolve("pods"));
-        kubelet.images = images;
-        kubelet.bindRuntime(runtime, Map.of(ContainerRuntime.RUNTIME_PROPERTY, "wasi", "service.id", 1L));
-        kubelet.activate(config(dir));
+        kubelet = NodeAssembly.builder(NodeAssembly.settings(config(dir)))
+                .runtime("wasi", runtime)
+                .images(() -> images)
+                .start();
         kubelet.addListener(new PodStatusListener() {
             @Override
             public void statusChanged(PodSnapshot pod) {
@@ -80,7 +82,7 @@ final class StaticPodLatencyBench {
     }
 
     void close() {
-        kubelet.deactivate();
+        kubelet.close();
     }
 
     private static KubeletConfig config(Path dir) {

@@ -1,4 +1,4 @@
-package io.krustlet.core;
+package io.krustlet.bench;
 
 /**
  * Full runs print the figures in docs/benchmarks.md; smoke runs ({@code just bench --smoke},

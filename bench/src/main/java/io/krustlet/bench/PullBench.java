@@ -1,4 +1,4 @@
-package io.krustlet.core;
+package io.krustlet.bench;
 
 import io.krustlet.oci.internal.TestOciConfig;
 import io.krustlet.oci.internal.OciImageService;

@@ -1,10 +1,10 @@
-package io.krustlet.core;
+package io.krustlet.bench;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.krustlet.api.ContainerRuntime;
+import io.krustlet.core.NodeAssembly;
 import io.krustlet.testapiserver.MockApiServer;
 import io.krustlet.core.config.TestKubeletConfig;
 import io.krustlet.testmodules.TestModules;
@@ -42,9 +42,7 @@ final class ClusterPodsBench {
         Files.copy(TestModules.testmod(), dir.resolve("testmod.wasm"));
         try (MockApiServer api = MockApiServer.start()) {
             api.delayWrites(Duration.ofMillis(WRITE_LATENCY_MS));
-            var kubelet = new Kubelet();
-            kubelet.bindRuntime(runtime, Map.of(ContainerRuntime.RUNTIME_PROPERTY, "wasi", "service.id", 1L));
-            kubelet.activate(TestKubeletConfig.defaults()
+            var kubelet = NodeAssembly.builder(NodeAssembly.settings(TestKubeletConfig.defaults()
                     .with("nodeName", "bench")
                     .with("nodeIP", "127.0.0.1")
                     .with("dataDir", dir.resolve("data").toString())
@@ -53,7 +51,9 @@ final class ClusterPodsBench {
                     .with("allowLocalModules", true)
                     .with("localModuleRoot", dir.toString())
                     .with("kubeconfig", api.writeKubeconfig(dir.resolve("kubeconfig")).toString())
-                    .build());
+                    .build()))
+                    .runtime("wasi", runtime)
+                    .start();
             try {
                 measure(api, kubelet, "warmup", BenchMode.count(5, 1), RUN_FOR);
                 var sleeping = measure(api, kubelet, "pod", PODS, RUN_FOR);
@@ -74,7 +74,7 @@ final class ClusterPodsBench {
                         + " all %d hello pods %.1f s%n%n", PODS, sleeping.allDoneNanos() / 1e9, PODS,
                         hello.allDoneNanos() / 1e9);
             } finally {
-                kubelet.deactivate();
+                kubelet.close();
             }
         }
     }
@@ -88,7 +88,7 @@ final class ClusterPodsBench {
     }
 
     /** @param runFor how long each module sleeps before it exits (zero: it prints and exits) */
-    private static Result measure(MockApiServer api, Kubelet kubelet, String prefix, int count, Duration runFor)
+    private static Result measure(MockApiServer api, NodeAssembly kubelet, String prefix, int count, Duration runFor)
             throws Exception {
         var client = api.client();
         Map<String, Long> runningOnNode = new ConcurrentHashMap<>();
