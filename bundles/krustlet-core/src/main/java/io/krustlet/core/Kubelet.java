@@ -34,6 +34,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: DS calls activate, deactivate and the bind methods, each on a thread of its
  * choosing (providers may come and go while pods start). Deactivation blocks while pods stop
- * (at most about 40 s). An invalid configuration is logged at ERROR and fails activation.
+ * (at most about 40 s). An invalid configuration is logged at ERROR and fails activation. A
+ * configuration change applies to the running node ({@link #modified}); no pod restarts.
  */
 @Component(configurationPid = KubeletConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {KubeletPods.class, KubeletNode.class}, immediate = true)
@@ -144,6 +146,30 @@ public final class Kubelet implements KubeletPods, KubeletNode {
                 .credentialSerial(credentialSerial)
                 .start();
         assembly.membership().credentialsChanged(credentialSerial); // one that came while starting
+    }
+
+    /**
+     * Config Admin changed PID {@code io.krustlet.kubelet} (or it was deleted: every key back to
+     * its default). Without this method DS would deactivate and activate the component again,
+     * stopping and restarting every pod. Keys that can apply live do so; the others are named
+     * in a WARN line and wait for the next restart ({@link NodeAssembly#reconfigure}). KRUSTLET_*
+     * environment variables still win over the file. An invalid configuration is logged at
+     * ERROR and ignored: the node keeps running with what it has.
+     */
+    @Modified
+    void modified(KubeletConfig config) {
+        KubeletSettings configured;
+        try {
+            configured = NodeAssembly.settings(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Invalid kubelet configuration: {}; the node keeps running with its current settings",
+                    e.getMessage());
+            return;
+        }
+        NodeAssembly current = assembly;
+        if (current != null) {
+            current.reconfigure(configured);
+        }
     }
 
     /**

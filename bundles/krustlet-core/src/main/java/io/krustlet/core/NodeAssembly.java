@@ -7,6 +7,7 @@ import io.krustlet.bootstrap.NodeAddresses;
 import io.krustlet.core.cluster.CurrentApiObjects;
 import io.krustlet.core.config.KubeletConfig;
 import io.krustlet.core.config.KubeletSettings;
+import io.krustlet.core.config.SettingsChange;
 import io.krustlet.core.lifecycle.ActiveDeadlines;
 import io.krustlet.core.lifecycle.NetworkProber;
 import io.krustlet.core.lifecycle.PodEventLog;
@@ -38,14 +39,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -103,7 +109,11 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
             membership.runtimesChanged();
         }
     };
+    private final LocalModuleResolver localModules;
     private volatile StaticPodSource staticPods;
+    private ScheduledFuture<?> volumeRefresh;
+    /** Restart-needing values already warned about, by key: a value is named in the log once. */
+    private final Map<String, Object> pendingRestart = new HashMap<>();
 
     private NodeAssembly(Builder builder, KubernetesClient client) {
         KubeletSettings initial = builder.settings;
@@ -113,8 +123,8 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
                 client == null ? null : client.getConfiguration().getMasterUrl());
         this.logs = new ContainerLogs(initial.dataDir().resolve("logs"), initial.containerLogMaxSize(),
                 initial.containerLogMaxFiles());
-        var modules = new ImageModuleResolver(
-                new LocalModuleResolver(initial.allowLocalModules(), initial.localModuleRoot()), builder.images);
+        this.localModules = new LocalModuleResolver(initial.allowLocalModules(), initial.localModuleRoot());
+        var modules = new ImageModuleResolver(localModules, builder.images);
         var node = new NodeInfo(nodeIP, Runtime.getRuntime().availableProcessors() * 1000L,
                 Runtime.getRuntime().maxMemory());
         PodEvents podEvents = this::recordEvent;
@@ -155,8 +165,7 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
         pods.onForget(pod -> eventLog.forget(pod.uid()));
         volumeTimers.scheduleWithFixedDelay(() -> pods.evictWhere(volumes::sizeLimitExceeded),
                 EVICTION_CHECK.toSeconds(), EVICTION_CHECK.toSeconds(), TimeUnit.SECONDS);
-        long refresh = settings.volumeRefresh().toMillis();
-        volumeTimers.scheduleWithFixedDelay(this::refreshVolumes, refresh, refresh, TimeUnit.MILLISECONDS);
+        scheduleVolumeRefresh(settings.volumeRefresh());
         runtimes.addListener(pods);
         runtimes.addListener(runtimeLabels);
         membership.start(client, nodeIP);
@@ -222,6 +231,76 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
         probes.shutdownNow();
     }
 
+    private synchronized void scheduleVolumeRefresh(Duration every) {
+        if (volumeRefresh != null) {
+            volumeRefresh.cancel(false);
+        }
+        long refresh = every.toMillis();
+        volumeRefresh = volumeTimers.scheduleWithFixedDelay(this::refreshVolumes, refresh, refresh,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Applies a new configuration to the running node without restarting any pod: each key that
+     * can apply live does so now (see {@link SettingsChange#liveKeys()}); each that cannot is
+     * named in a WARN line, once per value, with why, and the node keeps its running value until
+     * it restarts. Pods keep running throughout: a new maxPods, defaultRuntime, log rotation or
+     * module policy holds for pods and container runs admitted or started from now on; the Node
+     * object follows (labels, capacity) by joining the API server again, as a certificate
+     * renewal does. Called by one thread at a time (DS's); blocks while the manifest folder's
+     * watcher is replaced (up to 5 s).
+     *
+     * @return what changed
+     */
+    public synchronized SettingsChange reconfigure(KubeletSettings configured) {
+        SettingsChange change = SettingsChange.between(settings, configured);
+        warnRestartNeeded(change);
+        if (change.live().isEmpty()) {
+            return change;
+        }
+        KubeletSettings before = settings;
+        settings = change.effective();
+        LOG.info("Kubelet configuration changed ({}); applied without restarting any pod",
+                change.live().stream().map(key -> key + "=" + SettingsChange.value(key, settings)).toList());
+        if (change.changed("containerLogMaxSize") || change.changed("containerLogMaxFiles")) {
+            logs.rotate(settings.containerLogMaxSize(), settings.containerLogMaxFiles());
+        }
+        if (change.changed("allowLocalModules") || change.changed("localModuleRoot")) {
+            localModules.allow(settings.allowLocalModules(), settings.localModuleRoot());
+        }
+        if (change.changed("volumeRefreshSeconds")) {
+            scheduleVolumeRefresh(settings.volumeRefresh());
+        }
+        if (change.changed("podManifestPath") || change.changed("manifestRescanSeconds")
+                || settings.maxPods() > before.maxPods()) {
+            // a new watcher scans at once: static pods that maxPods held back start now
+            StaticPodSource old = staticPods;
+            if (old != null) {
+                old.close();
+            }
+            staticPods = startStaticPods(settings);
+        }
+        if (change.changed("maxPods") || change.changed("defaultRuntime") || change.changed("nodeLabels")
+                || change.changed("kubeAPIQPS") || change.changed("kubeAPIBurst")) {
+            membership.rejoin("Kubelet configuration changed the Node or the API client");
+        }
+        return change;
+    }
+
+    private void warnRestartNeeded(SettingsChange change) {
+        Map<String, Object> pending = new HashMap<>();
+        for (SettingsChange.Restart restart : change.restartNeeded()) {
+            pending.put(restart.key(), restart.configured());
+            if (!Objects.equals(pendingRestart.get(restart.key()), restart.configured())) {
+                LOG.warn("Kubelet configuration: {} changed from {} to {}; it applies only after a restart of the"
+                        + " node (bundle io.krustlet.core or Karaf), because {}. The node keeps running with {}",
+                        restart.key(), restart.running(), restart.configured(), restart.why(), restart.running());
+            }
+        }
+        pendingRestart.clear();
+        pendingRestart.putAll(pending);
+    }
+
     /** The kubelet's periodic remount of configMap, secret, downwardAPI and projected volumes. */
     private void refreshVolumes() {
         for (PodDefinition pod : pods.active()) {
@@ -233,12 +312,26 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
         }
     }
 
+    /**
+     * Admits static pods up to maxPods, in the folder's order. Admission is for new pods, as the
+     * kubelet's: a pod the node already holds stays when maxPods is lowered below their count.
+     */
     private void admitStaticPods(List<PodDefinition> desired) {
         int maxPods = settings.maxPods();
         List<PodDefinition> admitted = desired;
         if (desired.size() > maxPods) {
-            LOG.error("{} static pods exceed maxPods={}; running the first {}", desired.size(), maxPods, maxPods);
-            admitted = desired.subList(0, maxPods);
+            Set<String> running = new HashSet<>();
+            pods.snapshots().forEach(pod -> running.add(pod.uid()));
+            long kept = desired.stream().filter(pod -> running.contains(pod.uid())).count();
+            long room = Math.max(0, maxPods - kept);
+            List<PodDefinition> chosen = new ArrayList<>();
+            for (PodDefinition pod : desired) {
+                if (running.contains(pod.uid()) || room-- > 0) {
+                    chosen.add(pod);
+                }
+            }
+            LOG.error("{} static pods exceed maxPods={}; running {}", desired.size(), maxPods, chosen.size());
+            admitted = chosen;
         }
         pods.reconcile(StaticPodSource.SOURCE, admitted);
     }

@@ -12,13 +12,23 @@ import java.util.Optional;
 public final class ContainerLogs {
 
     private final Path root;
-    private final long maxFileBytes;
-    private final int maxFiles;
+    /** Rotation limits, read when a container run's log is opened. */
+    private record Rotation(long maxFileBytes, int maxFiles) {
+    }
+
+    private volatile Rotation rotation;
 
     public ContainerLogs(Path root, long maxFileBytes, int maxFiles) {
         this.root = root;
-        this.maxFileBytes = maxFileBytes;
-        this.maxFiles = Math.max(1, maxFiles);
+        rotate(maxFileBytes, maxFiles);
+    }
+
+    /**
+     * New rotation limits (containerLogMaxSize, containerLogMaxFiles), for the container runs
+     * started from now on; a run's open log keeps the limits it was opened with. Any thread.
+     */
+    public void rotate(long maxFileBytes, int maxFiles) {
+        rotation = new Rotation(maxFileBytes, Math.max(1, maxFiles));
     }
 
     public Path root() {
@@ -61,7 +71,8 @@ public final class ContainerLogs {
         Path file = file(namespace, pod, uid, container, attempt);
         Files.createDirectories(file.getParent());
         pruneOlderRuns(file.getParent(), attempt);
-        return new CriLogFile(file, maxFileBytes, maxFiles);
+        Rotation limits = rotation;
+        return new CriLogFile(file, limits.maxFileBytes(), limits.maxFiles());
     }
 
     /**

@@ -23,13 +23,23 @@ public final class LocalModuleResolver {
     private record FileVersion(Path path, long size, long modified) {
     }
 
-    private final boolean allowLocal;
-    private final Path root;
+    /** Whether fs/ images are allowed, and what relative paths resolve against. */
+    private record Policy(boolean allowLocal, Path root) {
+    }
+
+    private volatile Policy policy;
     private final Map<FileVersion, String> digests = new ConcurrentHashMap<>();
 
     public LocalModuleResolver(boolean allowLocal, Path root) {
-        this.allowLocal = allowLocal;
-        this.root = root;
+        allow(allowLocal, root);
+    }
+
+    /**
+     * Changes the policy (allowLocalModules, localModuleRoot) for the images resolved from now
+     * on; modules already loaded are not affected. Any thread.
+     */
+    public void allow(boolean allowLocal, Path root) {
+        policy = new Policy(allowLocal, root);
     }
 
     public static boolean isLocal(String image) {
@@ -37,11 +47,12 @@ public final class LocalModuleResolver {
     }
 
     public ModuleRef resolve(String image) throws LaunchException {
-        if (!allowLocal) {
+        Policy current = policy;
+        if (!current.allowLocal()) {
             throw new LaunchException(ModuleResolver.ERR_IMAGE_PULL, "image \"" + image
                     + "\" is a local module, and local modules are disabled on this node (allowLocalModules=false)");
         }
-        Path file = root.resolve(image.substring(PREFIX.length())).normalize();
+        Path file = current.root().resolve(image.substring(PREFIX.length())).normalize();
         if (!Files.isRegularFile(file)) {
             throw new LaunchException(ModuleResolver.ERR_IMAGE_PULL, "image \"" + image + "\": module file " + file + " not found");
         }
