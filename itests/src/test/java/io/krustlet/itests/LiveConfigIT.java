@@ -126,8 +126,12 @@ public class LiveConfigIT extends KrustletTestSupport {
         configuration.update(next);
     }
 
-    private static List<String> karafLog() throws java.io.IOException {
-        return Files.readAllLines(Path.of(System.getProperty("karaf.log"), "karaf.log"));
+    private static List<String> karafLog() {
+        try {
+            return Files.readAllLines(Path.of(System.getProperty("karaf.log"), "karaf.log"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Object kubeletService() {
