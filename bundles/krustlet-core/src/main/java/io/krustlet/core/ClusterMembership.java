@@ -210,7 +210,14 @@ public final class ClusterMembership implements AutoCloseable {
 
     private void later(Runnable task) {
         try {
-            rejoins.execute(task);
+            rejoins.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Joining the API server again failed; the node runs standalone until the next"
+                            + " configuration change or certificate renewal", e);
+                }
+            });
         } catch (RejectedExecutionException e) {
             LOG.debug("Cluster membership change after the node stopped ignored");
         }
