@@ -68,9 +68,9 @@ import org.slf4j.LoggerFactory;
  * ({@link KubeletPods}, {@link KubeletNode}).
  *
  * <p>Threading: {@link Builder#start()} and {@link #close()} are called once each, by one thread
- * (DS's activating thread, or a test's); the query methods by any thread, without blocking on
- * pods or the API server. Providers come and go through the {@link RuntimeRegistry} given to the
- * builder, from any thread.
+ * (DS's activating thread, or a test's); {@link #reconfigure} by one thread at a time, between
+ * them; the query methods by any thread, without blocking on pods or the API server. Providers
+ * come and go through the {@link RuntimeRegistry} given to the builder, from any thread.
  */
 public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseable {
 
@@ -453,7 +453,10 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
             return this;
         }
 
-        /** Adds a provider serving {@code runtime}, as a service with {@code krustlet.runtime} would. */
+        /**
+         * Adds a provider serving {@code runtime}, as a service with {@code krustlet.runtime} would
+         * (its service id: the provider's identity hash, enough to tell providers apart here).
+         */
         public Builder runtime(String runtime, ContainerRuntime provider) {
             runtimes.add(provider, Map.of(ContainerRuntime.RUNTIME_PROPERTY, runtime,
                     "service.id", (long) System.identityHashCode(provider)));
