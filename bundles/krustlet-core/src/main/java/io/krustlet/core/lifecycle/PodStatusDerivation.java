@@ -92,9 +92,12 @@ final class PodStatusDerivation {
     /** The phase by the kubelet's rules (pkg/kubelet/kubelet_pods.go getPhase). */
     static PodPhase phase(Input input) {
         PodStage stage = input.stage();
-        if (input.initFailed() || input.failureReason() != null) {
+        if (input.initFailed() || input.failureReason() != null && stage == PodStage.STOPPED) {
             return PodPhase.Failed;
         }
+        // A pod the node fails (Evicted, DeadlineExceeded) is not terminal while its containers may
+        // still run: the phase below holds until they have stopped (kubelet_pods.go
+        // generateAPIPodStatus, "pods should not be terminal until all containers have stopped").
         boolean stopping = stage == PodStage.STOPPED || stage == PodStage.STOPPING;
         if (stage == PodStage.NEW || stage == PodStage.INIT || stopping && input.initDone() < input.init().size()) {
             return PodPhase.Pending;

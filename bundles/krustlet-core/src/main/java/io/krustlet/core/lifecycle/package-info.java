@@ -37,8 +37,8 @@
  *   any but      stop(grace)                    STOPPING     every container: "pod stopping" below
  *   STOPPING/    stopForShutdown(grace)         STOPPING     the same, and the phase is judged as a
  *   STOPPED                                                  node shutdown, see "Node shutdown"
- *                fail(reason): Evicted,         STOPPING     Event; phase Failed with that reason
- *                DeadlineExceeded
+ *                fail(reason): Evicted,         STOPPING     Event; reason and message at once, phase
+ *                DeadlineExceeded                            Failed once no container runs (STOPPED)
  *   STOPPING     stop with a shorter grace      STOPPING     stop re-sent to every KILLING container
  *                                                            (the only ones holding a container now)
  *                                                            with it; it also applies to launches

@@ -71,6 +71,20 @@ class PodStatusDerivationTest {
     }
 
     @Test
+    void aPodTheNodeFailsIsNotTerminalUntilItsContainersHaveStopped() {
+        for (RestartPolicy policy : RestartPolicy.values()) {
+            var base = input(PodStage.STOPPING, policy, List.of(), List.of(running()));
+            var failing = new PodStatusDerivation.Input(base.stage(), false, 0, false, Reasons.DEADLINE_EXCEEDED,
+                    "Pod was active on the node longer than the specified deadline", T0, policy, List.of(), base.apps());
+            assertThat(PodStatusDerivation.phase(failing)).as(policy.name()).isEqualTo(PodPhase.Running);
+            var stopped = new PodStatusDerivation.Input(PodStage.STOPPED, false, 0, false, Reasons.DEADLINE_EXCEEDED,
+                    "Pod was active on the node longer than the specified deadline", T0, policy, List.of(),
+                    List.of(exited(137)));
+            assertThat(PodStatusDerivation.phase(stopped)).as(policy.name()).isEqualTo(PodPhase.Failed);
+        }
+    }
+
+    @Test
     void aContainerBetweenRunsKeepsThePodRunningOnlyIfItWillRunAgain() {
         assertThat(phase(PodStage.MAIN, RestartPolicy.OnFailure, List.of(), List.of(betweenRuns(1, true))))
                 .isEqualTo(PodPhase.Running);
