@@ -17,6 +17,7 @@ import io.krustlet.core.lifecycle.PodWorkers;
 import io.krustlet.core.lifecycle.RuntimeBinding;
 import io.krustlet.core.lifecycle.RuntimeContainerLauncher;
 import io.krustlet.core.lifecycle.SystemTimers;
+import io.krustlet.core.lifecycle.WorkerServices;
 import io.krustlet.core.logs.ContainerLogs;
 import io.krustlet.core.modules.ImageModuleResolver;
 import io.krustlet.core.modules.LocalModuleResolver;
@@ -131,7 +132,7 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
         this.volumes = new VolumeManager(initial.dataDir().resolve("pods"), apiObjects, node, volumeTimers,
                 Clock.systemUTC(), podEvents);
         var launcher = new RuntimeContainerLauncher(modules, volumes, logs, apiObjects, node, podEvents);
-        var services = new PodWorker.Services(timers, runtimes::find, launcher, launches, podEvents,
+        var services = new WorkerServices(timers, runtimes::find, launcher, launches, podEvents,
                 new NetworkProber(nodeIP, probes));
         this.pods = new PodWorkers((pod, prior, publisher) -> new PodWorker(pod, bindingOf(pod), prior, services,
                 publisher));

@@ -52,14 +52,14 @@ final class ContainerMachine {
 
     private final PodDefinition pod;
     private final RuntimeBinding runtime;
-    private final PodWorker.Services services;
+    private final WorkerServices services;
     private final LifecycleEvents events;
     private final SerialQueue queue;
-    private final Map<String, Running> running;
+    private final RunningContainers running;
     private final PodSide side;
 
-    ContainerMachine(PodDefinition pod, RuntimeBinding runtime, PodWorker.Services services, LifecycleEvents events,
-            SerialQueue queue, Map<String, Running> running, PodSide side) {
+    ContainerMachine(PodDefinition pod, RuntimeBinding runtime, WorkerServices services, LifecycleEvents events,
+            SerialQueue queue, RunningContainers running, PodSide side) {
         this.pod = pod;
         this.runtime = runtime;
         this.services = services;
@@ -233,7 +233,7 @@ final class ContainerMachine {
         }
         run.stopProbes();
         String lastLine = launch.finish();
-        running.computeIfPresent(run.def.name(), (name, r) -> r.handle() == launch.handle() ? null : r);
+        running.removeIfHandle(run.def.name(), launch.handle());
         run.launch = null;
         run.provider = null;
         run.carriedOnto = null;

@@ -4,8 +4,6 @@ import io.krustlet.api.ContainerRuntime;
 import io.krustlet.api.ContainerUsage;
 import io.krustlet.core.pod.PodDefinition;
 import io.krustlet.core.runtime.Provider;
-import io.krustlet.core.runtime.ProviderIdentity;
-import io.krustlet.core.runtime.UpgradeStrategy;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodCondition;
 import io.krustlet.core.status.PodPhase;
@@ -21,8 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +36,7 @@ public final class PodWorker {
 
     private final PodDefinition pod;
     private final RuntimeBinding runtime;
-    private final Services services;
+    private final WorkerServices services;
     private final Consumer<PodSnapshot> publisher;
     private final LifecycleEvents events;
     private final PodStatus prior;
@@ -49,8 +45,7 @@ public final class PodWorker {
     private final List<ContainerRun> appRuns = new ArrayList<>();
     private final Map<String, PodCondition> conditions = new HashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    /** The running containers, by name: read from other threads (stats, providers), so not queue state. */
-    private final Map<String, ContainerMachine.Running> running = new ConcurrentHashMap<>();
+    private final RunningContainers running = new RunningContainers();
 
     private PodStage stage = PodStage.NEW;
     private Duration stopGrace = Duration.ZERO;
@@ -64,36 +59,8 @@ public final class PodWorker {
     private volatile PodSnapshot snapshot;
     private final ContainerMachine containers;
 
-    /** The only thing the worker needs of the registry: which provider runs a runtime now. */
-    public interface ProviderLookup {
-        Optional<ContainerRuntime> find(String runtime);
-    }
-
-    /**
-     * What every worker of a node shares.
-     *
-     * @param launchExecutor where launches run: they may pull an image, so never on the worker's
-     *     queue; their outcome is posted back to it
-     * @param prober runs the containers' readiness and liveness checks
-     */
-    public record Services(Timers timers, ProviderLookup runtimes, ContainerLauncher launcher,
-            Executor launchExecutor, PodEvents events, Prober prober) {
-
-        /** Services without probes. */
-        public Services(Timers timers, ProviderLookup runtimes, ContainerLauncher launcher, Executor launchExecutor,
-                PodEvents events) {
-            this(timers, runtimes, launcher, launchExecutor, events, Prober.NONE);
-        }
-    }
-
-    public PodWorker(PodDefinition pod, String runtimeName, Timers timers, ProviderLookup runtimes,
-            ContainerLauncher launcher, Executor launchExecutor, Consumer<PodSnapshot> publisher) {
-        this(pod, RuntimeBinding.fixed(runtimeName), null,
-                new Services(timers, runtimes, launcher, launchExecutor, PodEvents.NONE), publisher);
-    }
-
     /** A worker whose pod runs on a fixed runtime handler. */
-    public PodWorker(PodDefinition pod, String runtimeName, PodStatus prior, Services services,
+    public PodWorker(PodDefinition pod, String runtimeName, PodStatus prior, WorkerServices services,
             Consumer<PodSnapshot> publisher) {
         this(pod, RuntimeBinding.fixed(runtimeName), prior, services, publisher);
     }
@@ -105,7 +72,7 @@ public final class PodWorker {
      *     restart counts go on, init containers that completed stay completed
      * @param publisher told of every new status, on the thread that runs the queue at the time
      */
-    public PodWorker(PodDefinition pod, RuntimeBinding runtime, PodStatus prior, Services services,
+    public PodWorker(PodDefinition pod, RuntimeBinding runtime, PodStatus prior, WorkerServices services,
             Consumer<PodSnapshot> publisher) {
         this.pod = pod;
         this.runtime = runtime;
@@ -137,20 +104,12 @@ public final class PodWorker {
 
     /** What a running container of the pod uses now, if its provider measures it; any thread. */
     public Optional<ContainerUsage> usage(String container) {
-        var started = running.get(container);
-        if (started == null) {
-            return Optional.empty();
-        }
-        try {
-            return started.handle().usage();
-        } catch (RuntimeException | LinkageError e) {
-            return Optional.empty(); // a provider that fails here must not break the stats endpoints
-        }
+        return running.usage(container);
     }
 
     /** How many of the pod's containers run on {@code provider} now; any thread. */
     public int containersOn(ContainerRuntime provider) {
-        return (int) running.values().stream().filter(r -> r.provider() == provider).count();
+        return running.on(provider);
     }
 
     /** Whether the worker has stopped all its containers for good. */
@@ -227,11 +186,6 @@ public final class PodWorker {
     /** RuntimeClasses changed: a container waiting for its class, or on another handler now, tries again. */
     public void runtimeClassesChanged() {
         queue.post(this::startWaitingForRuntime);
-    }
-
-    /** A provider is leaving: stop what runs on it; those containers start again on the next one. */
-    public void runtimeRemoving(ContainerRuntime provider) {
-        runtimeRemoving(new Provider("", null, 0, -1, ProviderIdentity.unknown(-1), UpgradeStrategy.RESTART, provider));
     }
 
     /**

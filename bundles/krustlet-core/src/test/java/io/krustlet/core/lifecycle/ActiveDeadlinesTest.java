@@ -46,7 +46,7 @@ class ActiveDeadlinesTest {
         }
     };
     private final PodWorkers workers = new PodWorkers((pod, prior, publisher) -> new PodWorker(pod, "wasi", prior,
-            new PodWorker.Services(timers, name -> Optional.of(provider), launcher, Runnable::run,
+            new WorkerServices(timers, name -> Optional.of(provider), launcher, Runnable::run,
                     (p, container, warning, reason, message) -> events.add((warning ? "Warning " : "Normal ")
                             + reason + " " + message)),
             publisher));

@@ -58,7 +58,7 @@ class DeletionDuringProviderSwapTest {
                 List.of(), Map.of());
         PodEvents recorder = (p, container, warning, reason, message) ->
                 events.add((warning ? "Warning " : "Normal ") + reason + ": " + message);
-        var services = new PodWorker.Services(timers, runtime -> current != null && runtime.equals(current.runtime())
+        var services = new WorkerServices(timers, runtime -> current != null && runtime.equals(current.runtime())
                 ? Optional.of(current.service()) : Optional.empty(), launcher,
                 task -> {
                     if (deferLaunches) {

@@ -115,8 +115,8 @@ class LaunchCancellationTest {
                 Duration.ofSeconds(30), List.of(), List.of(container),
                 List.of(new VolumeDefinition("config", new VolumeSource.ConfigMap("settings", List.of(), 0644, false))),
                 Map.of());
-        var worker = new PodWorker(pod, "wasi", new SystemTimers(), runtime -> Optional.of(PROVIDER), launcher, launches,
-                published::add);
+        var worker = new PodWorker(pod, "wasi", null, new WorkerServices(new SystemTimers(),
+                runtime -> Optional.of(PROVIDER), launcher, launches, PodEvents.NONE), published::add);
         worker.start();
         assertThat(api.asked.await(10, TimeUnit.SECONDS)).as("the launch reached the API server").isTrue();
         assertThat(((ContainerState.Waiting) worker.snapshot().status().containerStatuses().get(0).state()).reason())

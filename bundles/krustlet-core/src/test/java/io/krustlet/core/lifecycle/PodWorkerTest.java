@@ -32,8 +32,8 @@ class PodWorkerTest {
         var pod = new PodDefinition("default", "p", "uid-1", "file", null, policy, Duration.ofSeconds(30),
                 init.stream().map(PodWorkerTest::container).toList(), apps.stream().map(PodWorkerTest::container).toList(),
                 List.of(), Map.of());
-        return new PodWorker(pod, "wasi", timers, name -> Optional.ofNullable(provider), launcher, Runnable::run,
-                published::add);
+        return new PodWorker(pod, "wasi", null, new WorkerServices(timers, name -> Optional.ofNullable(provider), launcher,
+                Runnable::run, PodEvents.NONE), published::add);
     }
 
     private static ContainerDefinition container(String name) {
@@ -207,13 +207,19 @@ class PodWorkerTest {
         assertThat(status("app").state()).isInstanceOf(ContainerState.Running.class);
     }
 
+    /** A provider leaving with the default upgrade strategy (restart), as the registry announces it. */
+    private static io.krustlet.core.runtime.Provider leaving(ContainerRuntime service) {
+        return new io.krustlet.core.runtime.Provider("", null, 0, -1, io.krustlet.core.runtime.ProviderIdentity.unknown(-1),
+                io.krustlet.core.runtime.UpgradeStrategy.RESTART, service);
+    }
+
     @Test
     void aLeavingProviderRestartsItsContainersOnTheNextOneWhateverThePolicy() {
         PodWorker w = worker(RestartPolicy.Never, List.of(), List.of("app"));
         w.start();
         ContainerRuntime first = provider;
         provider = null;
-        w.runtimeRemoving(first);
+        w.runtimeRemoving(leaving(first));
         assertThat(launcher.last("app").stopRequested).isNotNull();
         launcher.last("app").exit(137, timers.now());
         assertThat(((ContainerState.Waiting) status("app").state()).reason()).isEqualTo("RuntimeUnavailable");

@@ -71,7 +71,7 @@ class ProbesTest {
                     "dial tcp 10.0.0.1:8080: connect: connection refused"));
         };
         PodEvents recorder = (p, container, warning, reason, message) -> events.add(reason + ": " + message);
-        var services = new PodWorker.Services(timers, r -> Optional.of(PROVIDER), launcher, Runnable::run, recorder,
+        var services = new WorkerServices(timers, r -> Optional.of(PROVIDER), launcher, Runnable::run, recorder,
                 prober);
         return new PodWorker(pod, "wasi", null, services, published::add);
     }

@@ -46,7 +46,7 @@ class ProviderSwapTest {
                         List.of(), ResourceLimits.NONE)), List.of(), Map.of());
         PodEvents recorder = (p, container, warning, reason, message) ->
                 events.add((warning ? "Warning " : "Normal ") + reason + ": " + message);
-        var services = new PodWorker.Services(timers, runtime -> current != null && runtime.equals(current.runtime())
+        var services = new WorkerServices(timers, runtime -> current != null && runtime.equals(current.runtime())
                 ? Optional.of(current.service()) : Optional.empty(), launcher, Runnable::run, recorder);
         return new PodWorker(pod, binding, null, services, published::add);
     }
