@@ -41,6 +41,14 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
 
     private final WorkerFactory factory;
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+    /**
+     * The workers of {@link #workers} by {@link PodDefinition#key() namespace/name} (one, but a
+     * list so that two sources naming the same pod cannot corrupt it): the stats endpoints look up
+     * every container's pod by name, and a scan of all workers for each made a {@code /metrics}
+     * scrape take time quadratic in the node's pods. Written under this object's lock, read from
+     * any thread.
+     */
+    private final Map<String, List<PodWorker>> byName = new ConcurrentHashMap<>();
     private final Map<String, PodWorker> stopping = new ConcurrentHashMap<>();
     private final Map<String, PodDefinition> deferred = new ConcurrentHashMap<>();
     private final Map<String, PodStatus> priors = new ConcurrentHashMap<>();
@@ -158,6 +166,7 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
         }
         PodWorker worker = factory.create(pod, priors.remove(pod.uid()), this::publish);
         workers.put(pod.uid(), worker);
+        byName.merge(pod.key(), List.of(worker), PodWorkers::concat);
         worker.start();
     }
 
@@ -176,6 +185,9 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
     /** Stops a pod within the grace period and forgets it once stopped. */
     public synchronized CompletionStage<Void> remove(String uid, Duration gracePeriod) {
         PodWorker worker = workers.remove(uid);
+        if (worker != null) {
+            byName.computeIfPresent(worker.pod().key(), (key, named) -> without(named, worker));
+        }
         Finished earlier = worker == null ? finished.remove(uid) : null;
         if (earlier != null) {
             forget(earlier.pod(), earlier.snapshot());
@@ -243,20 +255,44 @@ public final class PodWorkers implements RuntimeRegistry.Listener {
         return result;
     }
 
+    /**
+     * The pod with this namespace and name: the one the node runs, else one being stopped, else one
+     * that finished before this run of the node; any thread.
+     */
     public Optional<PodSnapshot> find(String namespace, String name) {
-        return snapshots().stream().filter(p -> p.namespace().equals(namespace) && p.name().equals(name))
-                .findFirst();
+        Optional<PodWorker> running = named(namespace, name);
+        if (running.isPresent()) {
+            return Optional.of(running.get().snapshot());
+        }
+        return stopping.values().stream().map(PodWorker::snapshot)
+                .filter(p -> p.namespace().equals(namespace) && p.name().equals(name)).findFirst()
+                .or(() -> finished.values().stream().map(Finished::snapshot)
+                        .filter(p -> p.namespace().equals(namespace) && p.name().equals(name)).findFirst());
     }
 
+    /** What a container of a pod the node runs uses now (see {@link PodWorker#usage}); any thread, no scan. */
     public Optional<io.krustlet.api.ContainerUsage> usage(String namespace, String name, String container) {
-        return workers.values().stream()
-                .filter(w -> w.pod().namespace().equals(namespace) && w.pod().name().equals(name))
-                .findFirst().flatMap(w -> w.usage(container));
+        return named(namespace, name).flatMap(w -> w.usage(container));
     }
 
     public Optional<PodDefinition> definition(String namespace, String name) {
-        return workers.values().stream().map(PodWorker::pod)
-                .filter(p -> p.namespace().equals(namespace) && p.name().equals(name)).findFirst();
+        return named(namespace, name).map(PodWorker::pod);
+    }
+
+    private Optional<PodWorker> named(String namespace, String name) {
+        List<PodWorker> named = byName.get(namespace + "/" + name);
+        return named == null ? Optional.empty() : Optional.of(named.get(0));
+    }
+
+    private static List<PodWorker> concat(List<PodWorker> named, List<PodWorker> more) {
+        List<PodWorker> all = new ArrayList<>(named);
+        all.addAll(more);
+        return List.copyOf(all);
+    }
+
+    private static List<PodWorker> without(List<PodWorker> named, PodWorker worker) {
+        List<PodWorker> rest = named.stream().filter(w -> w != worker).toList();
+        return rest.isEmpty() ? null : rest;
     }
 
     /** How many containers of all pods run on {@code provider} now. */
