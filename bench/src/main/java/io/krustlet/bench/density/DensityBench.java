@@ -133,6 +133,7 @@ public final class DensityBench {
                 var healthz = new LatencySampler("healthz", 250, api::healthz);
                 var consoleNode = new LatencySampler("console", 1000, () -> console.type("krustlet:node", "Pods:"));
                 var sshNode = new LatencySampler("ssh", 5000, () -> shell.run("krustlet:node"))) {
+            double cpu0 = node.cpuSeconds();
             long t0 = System.nanoTime();
             writeManifests(manifests);
             long written = System.nanoTime();
@@ -159,9 +160,11 @@ public final class DensityBench {
                 }
             }
             long allRunning = System.nanoTime();
+            double startCpu = node.cpuSeconds() - cpu0;
             if (running >= pods) {
-                System.out.printf("  all %d Running %.2f s after the first manifest was written (at %s)%n", pods,
-                        (allRunning - t0) / 1e9, java.time.Instant.now());
+                System.out.printf("  all %d Running %.2f s after the first manifest was written (at %s); node CPU "
+                        + "meanwhile %.1f s (%.2f ms per pod)%n", pods, (allRunning - t0) / 1e9, java.time.Instant.now(),
+                        startCpu, startCpu * 1000 / pods);
             }
             // steady: all sleeping; RSS as the JVM settles (G1 gives back memory after a periodic collection)
             StringBuilder settling = new StringBuilder();
@@ -267,6 +270,7 @@ public final class DensityBench {
     }
 
     private void stopAll(KarafNode node, KubeletApi api, Path manifests) throws Exception {
+        double cpu0 = node.cpuSeconds();
         long t0 = System.nanoTime();
         try (var files = Files.list(manifests)) {
             for (Path f : (Iterable<Path>) files::iterator) {
@@ -280,9 +284,10 @@ public final class DensityBench {
             running = api.runningPods();
         }
         var after = node.status();
-        System.out.printf("  manifests removed: %s; then RSS %.1f MiB, threads %d%n", running == 0
+        double stopCpu = node.cpuSeconds() - cpu0;
+        System.out.printf("  manifests removed: %s; then RSS %.1f MiB, threads %d; node CPU meanwhile %.1f s%n", running == 0
                 ? String.format("no pod running %.2f s later", (System.nanoTime() - t0) / 1e9)
-                : running + " pods still running at the deadline", after.rssMiB(), after.threads());
+                : running + " pods still running at the deadline", after.rssMiB(), after.threads(), stopCpu);
     }
 
     private static String heap(KarafNode node) throws Exception {

@@ -129,6 +129,18 @@ final class KarafNode implements AutoCloseable {
         }
     }
 
+    /**
+     * The CPU time the node's JVM has used so far, all its threads, user and system, in seconds
+     * ({@code utime + stime} of {@code /proc/<pid>/stat}, in clock ticks of 10 ms): unlike the
+     * wall-clock time of a phase, it does not depend on what else the shared machine runs.
+     */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(jvm.pid()), "stat"));
+        // fields after the command name, which is in parentheses and may hold spaces
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime: fields 14, 15
+    }
+
     ProcStatus status() throws IOException {
         long rss = 0;
         long hwm = 0;
