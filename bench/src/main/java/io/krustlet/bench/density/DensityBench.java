@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>The real Karaf distribution ({@code assembly/target/assembly}, copied to a temporary folder)
  * is started with {@code bin/karaf server} and measured from outside: RSS, peak RSS and threads
- * from {@code /proc/<pid>/status}, heap and class histogram through {@code jcmd}, health through
+ * from {@code /proc/<pid>/status}, its CPU time while the pods start and while they stop from
+ * {@code /proc/<pid>/stat}, heap and class histogram through {@code jcmd}, health through
  * its HTTPS API (with a client certificate from a CA it is told to trust) and its SSH shell. N
  * static pod manifests of {@code testmod.wasm sleep 86400000} (2 pages = 128 KiB of linear memory
  * each) are written into the node's manifest folder at once; the harness then polls {@code /metrics}
