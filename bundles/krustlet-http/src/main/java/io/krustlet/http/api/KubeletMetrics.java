@@ -35,9 +35,8 @@ public final class KubeletMetrics implements PodStatusListener {
     private final KubeletPods pods;
     private final Clock clock;
     private final Set<String> startedPods = new HashSet<>();
-    private final Set<String> startedContainers = new HashSet<>();
-    private final Set<String> resolvedImages = new HashSet<>();
-    private final Map<String, String> lastError = new HashMap<>();
+    /** What was counted of each pod's containers, by pod uid: forgotten with the pod in one step. */
+    private final Map<String, Counted> counted = new HashMap<>();
     private final Map<String, Long> errors = new TreeMap<>();
     private final long[] startBuckets = new long[START_BUCKETS.length];
     private long startCount;
@@ -66,21 +65,29 @@ public final class KubeletMetrics implements PodStatusListener {
         status.containerStatuses().forEach(c -> container(pod, c, false));
     }
 
+    /** A pod's container runs started and images resolved ("name/restartCount"), and each container's last error. */
+    private record Counted(Set<String> started, Set<String> resolved, Map<String, String> lastError) {
+        Counted() {
+            this(new HashSet<>(), new HashSet<>(), new HashMap<>());
+        }
+    }
+
     private void container(PodSnapshot pod, ContainerStatus c, boolean init) {
-        String key = pod.uid() + "/" + c.name();
+        Counted marks = counted.computeIfAbsent(pod.uid(), uid -> new Counted());
+        String key = c.name();
         String run = key + "/" + c.restartCount();
-        if (c.state() instanceof ContainerState.Running && startedContainers.add(run)) {
+        if (c.state() instanceof ContainerState.Running && marks.started().add(run)) {
             if (init) {
                 initContainersStarted++;
             } else {
                 containersStarted++;
             }
         }
-        if (c.imageId() != null && !c.imageId().isEmpty() && resolvedImages.add(run)) {
+        if (c.imageId() != null && !c.imageId().isEmpty() && marks.resolved().add(run)) {
             imagesResolved++;
         }
         String error = errorOf(c);
-        String previous = error == null ? lastError.remove(key) : lastError.put(key, run + "/" + error);
+        String previous = error == null ? marks.lastError().remove(key) : marks.lastError().put(key, run + "/" + error);
         if (error != null && !(run + "/" + error).equals(previous)) {
             errors.merge(error, 1L, Long::sum);
             if (error.equals(Reasons.ERR_IMAGE_PULL)) {
@@ -102,11 +109,9 @@ public final class KubeletMetrics implements PodStatusListener {
 
     @Override
     public synchronized void podRemoved(PodSnapshot pod) {
-        String prefix = pod.uid() + "/";
+        // one step per pod: a scan of every container ever counted made a node's stop quadratic
         startedPods.remove(pod.uid());
-        startedContainers.removeIf(k -> k.startsWith(prefix));
-        resolvedImages.removeIf(k -> k.startsWith(prefix));
-        lastError.keySet().removeIf(k -> k.startsWith(prefix));
+        counted.remove(pod.uid());
     }
 
     private void observeStart(double seconds) {
