@@ -9,6 +9,7 @@ import io.krustlet.core.config.TestKubeletConfig;
 import io.krustlet.core.status.ContainerState;
 import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodSnapshot;
+import io.krustlet.core.status.Reasons;
 import io.krustlet.testapiserver.MockApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,6 +161,44 @@ class NodeAssemblyReconfigureTest {
         createAndAwaitSucceeded();
         assertUntouched(before, node.pod("default", "web").orElseThrow());
         assertThat(runtime.started).filteredOn(s -> s.id().pod().equals("web")).as("not restarted").hasSize(1);
+    }
+
+    /**
+     * A rejoin does not admit the node's own pods again: on a full node (maxPods 1, one pod
+     * running) the running pod stays Running in the API, and only a new pod is refused.
+     */
+    @Test
+    void aRejoinOfAFullNodeKeepsItsRunningPodsAdmitted() throws Exception {
+        api = MockApiServer.start();
+        String kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig")).toString();
+        node = NodeAssembly.builder(NodeAssembly.settings(config().with("kubeconfig", kubeconfig).with("maxPods", 1)
+                .build())).runtime("wasi", runtime).start();
+        await().atMost(WAIT).until(() -> api.client().nodes().withName("node1").get() != null);
+        api.client().pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("web").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName("node1").withRestartPolicy("Always")
+                .addNewContainer().withName("main").withImage("fs/good.wasm").withArgs("block").endContainer()
+                .endSpec().build()).create();
+        PodSnapshot before = running("web");
+
+        node.reconfigure(NodeAssembly.settings(config().with("kubeconfig", kubeconfig).with("maxPods", 1)
+                .with("nodeLabels", "team=edge").build()));
+        await().atMost(WAIT).until(() -> "edge".equals(
+                api.client().nodes().withName("node1").get().getMetadata().getLabels().get("team")));
+        api.client().pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("extra").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName("node1").withRestartPolicy("Never")
+                .addNewContainer().withName("main").withImage("fs/good.wasm").withArgs("print", "hi").endContainer()
+                .endSpec().build()).create();
+        // the new pod's rejection shows the rejoined source has seen every pod of the node
+        await().atMost(WAIT).until(() -> {
+            var extra = api.client().pods().inNamespace("default").withName("extra").get();
+            return extra.getStatus() != null && Reasons.OUT_OF_PODS.equals(extra.getStatus().getReason());
+        });
+        var web = api.client().pods().inNamespace("default").withName("web").get();
+        assertThat(web.getStatus().getPhase()).isEqualTo("Running");
+        assertThat(web.getStatus().getReason()).isNull();
+        assertUntouched(before, node.pod("default", "web").orElseThrow());
     }
 
     /** A pod created after the rejoin runs: the node watches the API server again. */

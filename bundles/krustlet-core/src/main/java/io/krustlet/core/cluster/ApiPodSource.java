@@ -128,6 +128,12 @@ final class ApiPodSource implements PodStatusListener, AutoCloseable {
             rememberFinished(pod);
             return;
         }
+        if (workers.definitionOf(uid).isPresent()) {
+            // already the node's (this source was made anew by a rejoin): admitted once, never again,
+            // or a full node would reject the very pods it runs (the kubelet admits a pod only once)
+            active.put(uid, PodAdmission.Requests.of(pod));
+            return;
+        }
         var rejection = admission.check(pod, activePods.getAsInt(), usedRequests());
         if (rejection.isPresent()) {
             reject(pod, rejection.get().reason(), rejection.get().message());
