@@ -95,9 +95,18 @@ final class PodStatusDerivation {
         if (input.initFailed() || input.failureReason() != null && stage == PodStage.STOPPED) {
             return PodPhase.Failed;
         }
+        PodPhase phase = byContainers(input);
         // A pod the node fails (Evicted, DeadlineExceeded) is not terminal while its containers may
-        // still run: the phase below holds until they have stopped (kubelet_pods.go
-        // generateAPIPodStatus, "pods should not be terminal until all containers have stopped").
+        // still run, and never terminal twice (Succeeded, then Failed): Running until they have
+        // stopped (kubelet_pods.go generateAPIPodStatus: not terminal until all containers stopped).
+        if (input.failureReason() != null && (phase == PodPhase.Succeeded || phase == PodPhase.Failed)) {
+            return PodPhase.Running;
+        }
+        return phase;
+    }
+
+    private static PodPhase byContainers(Input input) {
+        PodStage stage = input.stage();
         boolean stopping = stage == PodStage.STOPPED || stage == PodStage.STOPPING;
         if (stage == PodStage.NEW || stage == PodStage.INIT || stopping && input.initDone() < input.init().size()) {
             return PodPhase.Pending;

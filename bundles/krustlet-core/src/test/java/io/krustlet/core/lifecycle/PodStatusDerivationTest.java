@@ -77,6 +77,10 @@ class PodStatusDerivationTest {
             var failing = new PodStatusDerivation.Input(base.stage(), false, 0, false, Reasons.DEADLINE_EXCEEDED,
                     "Pod was active on the node longer than the specified deadline", T0, policy, List.of(), base.apps());
             assertThat(PodStatusDerivation.phase(failing)).as(policy.name()).isEqualTo(PodPhase.Running);
+            var exitedInGrace = new PodStatusDerivation.Input(PodStage.STOPPING, false, 0, false,
+                    Reasons.DEADLINE_EXCEEDED, "deadline", T0, policy, List.of(), List.of(exited(0)));
+            assertThat(PodStatusDerivation.phase(exitedInGrace)).as(policy + ": never Succeeded, then Failed")
+                    .isEqualTo(PodPhase.Running);
             var stopped = new PodStatusDerivation.Input(PodStage.STOPPED, false, 0, false, Reasons.DEADLINE_EXCEEDED,
                     "Pod was active on the node longer than the specified deadline", T0, policy, List.of(),
                     List.of(exited(137)));
