@@ -30,6 +30,16 @@ public record BootstrapSettings(String nodeName, List<String> nodeIPs, Path data
     }
 
     /**
+     * These settings with {@code next}'s bootstrap keys (certDir, rotateCertificates,
+     * serverTLSBootstrap) and this node's identity (nodeName, nodeIPs, dataDir, kubeconfig,
+     * bootstrapFile), which changes only with a restart of the node.
+     */
+    public BootstrapSettings withBootstrapKeysOf(BootstrapSettings next) {
+        return new BootstrapSettings(nodeName, nodeIPs, dataDir, kubeconfig, bootstrapFile, next.certDir(),
+                next.rotateCertificates(), next.serverTLSBootstrap());
+    }
+
+    /**
      * {@code maxPods -> KRUSTLET_MAX_PODS}, acronyms kept whole:
      * {@code serverTLSBootstrap -> KRUSTLET_SERVER_TLS_BOOTSTRAP} (the compact
      * {@code KRUSTLET_SERVER_TLSBOOTSTRAP} is accepted too; see {@link EnvironmentOverrides}).

@@ -7,6 +7,7 @@ import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BootstrapSettingsTest {
@@ -23,6 +24,26 @@ class BootstrapSettingsTest {
             public boolean rotateCertificates() { return true; }
             public boolean serverTLSBootstrap() { return true; }
         };
+    }
+
+    @Test
+    void aLiveChangeTakesTheBootstrapKeysAndKeepsTheNodesIdentity() {
+        var running = new BootstrapSettings("node-a", List.of("10.0.0.1"), Path.of("/var/lib/krustlet"),
+                "/etc/krustlet/kubeconfig", Optional.of(Path.of("/etc/krustlet/bootstrap")), Path.of("/pki"), true, true);
+        var renamed = new BootstrapSettings("node-b", List.of("10.0.0.2"), Path.of("/elsewhere"), "/k2",
+                Optional.empty(), Path.of("/pki"), true, true);
+        assertThat(running.withBootstrapKeysOf(renamed)).as("identity only: nothing to restart").isEqualTo(running);
+
+        var rotationOff = new BootstrapSettings("node-b", List.of(), Path.of("/elsewhere"), "/k2", Optional.empty(),
+                Path.of("/pki2"), false, false);
+        var kept = running.withBootstrapKeysOf(rotationOff);
+        assertThat(kept).isNotEqualTo(running);
+        assertThat(kept.nodeName()).isEqualTo("node-a");
+        assertThat(kept.nodeIPs()).containsExactly("10.0.0.1");
+        assertThat(kept.bootstrapFile()).contains(Path.of("/etc/krustlet/bootstrap"));
+        assertThat(kept.certDir()).isEqualTo(Path.of("/pki2"));
+        assertThat(kept.rotateCertificates()).isFalse();
+        assertThat(kept.serverTLSBootstrap()).isFalse();
     }
 
     @Test
