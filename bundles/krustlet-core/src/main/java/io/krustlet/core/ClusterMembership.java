@@ -61,6 +61,8 @@ public final class ClusterMembership implements AutoCloseable {
     private volatile String credentialSerial;
     private String joinedSerial = "";
     private boolean closed;
+    /** A rejoin left the API server and did not join again: a later change tries again. */
+    private boolean rejoinFailed;
     /** Where pod Events go: the API server's while joined, nowhere otherwise. */
     private final PodEvents events = (pod, container, warning, reason, message) -> {
         ClusterNode node = cluster;
@@ -168,15 +170,19 @@ public final class ClusterMembership implements AutoCloseable {
     void rejoin(String why) {
         later(() -> {
             synchronized (lock) {
-                if (closed || cluster == null) {
+                if (closed || cluster == null && !rejoinFailed) {
                     return;
                 }
                 LOG.info("{}; joining the API server again", why);
-                leave();
+                // a client first: a kubeconfig that cannot be read now must not cut the node off
                 KubernetesClient next = connect(settings.get(), runtimes);
-                if (next != null) {
-                    join(next);
+                if (next == null) {
+                    return;
                 }
+                leave();
+                rejoinFailed = true; // until the join below completes: the next change tries again
+                join(next);
+                rejoinFailed = false;
             }
         });
     }
