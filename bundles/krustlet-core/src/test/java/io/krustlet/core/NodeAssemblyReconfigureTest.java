@@ -143,11 +143,7 @@ class NodeAssemblyReconfigureTest {
         node = NodeAssembly.builder(NodeAssembly.settings(config().with("kubeconfig", kubeconfig).build()))
                 .runtime("wasi", runtime).start();
         await().atMost(WAIT).until(() -> api.client().nodes().withName("node1").get() != null);
-        api.client().pods().inNamespace("default").resource(new PodBuilder()
-                .withNewMetadata().withName("web").withNamespace("default").endMetadata()
-                .withNewSpec().withNodeName("node1").withRestartPolicy("Always")
-                .addNewContainer().withName("main").withImage("fs/good.wasm").withArgs("block").endContainer()
-                .endSpec().build()).create();
+        createApiPod("web", "Always", "block");
         PodSnapshot before = running("web");
 
         node.reconfigure(NodeAssembly.settings(config().with("kubeconfig", kubeconfig)
@@ -174,22 +170,14 @@ class NodeAssemblyReconfigureTest {
         node = NodeAssembly.builder(NodeAssembly.settings(config().with("kubeconfig", kubeconfig).with("maxPods", 1)
                 .build())).runtime("wasi", runtime).start();
         await().atMost(WAIT).until(() -> api.client().nodes().withName("node1").get() != null);
-        api.client().pods().inNamespace("default").resource(new PodBuilder()
-                .withNewMetadata().withName("web").withNamespace("default").endMetadata()
-                .withNewSpec().withNodeName("node1").withRestartPolicy("Always")
-                .addNewContainer().withName("main").withImage("fs/good.wasm").withArgs("block").endContainer()
-                .endSpec().build()).create();
+        createApiPod("web", "Always", "block");
         PodSnapshot before = running("web");
 
         node.reconfigure(NodeAssembly.settings(config().with("kubeconfig", kubeconfig).with("maxPods", 1)
                 .with("nodeLabels", "team=edge").build()));
         await().atMost(WAIT).until(() -> "edge".equals(
                 api.client().nodes().withName("node1").get().getMetadata().getLabels().get("team")));
-        api.client().pods().inNamespace("default").resource(new PodBuilder()
-                .withNewMetadata().withName("extra").withNamespace("default").endMetadata()
-                .withNewSpec().withNodeName("node1").withRestartPolicy("Never")
-                .addNewContainer().withName("main").withImage("fs/good.wasm").withArgs("print", "hi").endContainer()
-                .endSpec().build()).create();
+        createApiPod("extra", "Never", "print", "hi");
         // the new pod's rejection shows the rejoined source has seen every pod of the node
         await().atMost(WAIT).until(() -> {
             var extra = api.client().pods().inNamespace("default").withName("extra").get();
@@ -201,13 +189,18 @@ class NodeAssemblyReconfigureTest {
         assertUntouched(before, node.pod("default", "web").orElseThrow());
     }
 
+    /** Creates a pod bound to the node, one container running fs/good.wasm with {@code args}. */
+    private void createApiPod(String name, String restartPolicy, String... args) {
+        api.client().pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName("node1").withRestartPolicy(restartPolicy)
+                .addNewContainer().withName("main").withImage("fs/good.wasm").withArgs(args).endContainer()
+                .endSpec().build()).create();
+    }
+
     /** A pod created after the rejoin runs: the node watches the API server again. */
     private void createAndAwaitSucceeded() {
-        api.client().pods().inNamespace("default").resource(new PodBuilder()
-                .withNewMetadata().withName("after").withNamespace("default").endMetadata()
-                .withNewSpec().withNodeName("node1").withRestartPolicy("Never")
-                .addNewContainer().withName("main").withImage("fs/good.wasm").withArgs("print", "hi").endContainer()
-                .endSpec().build()).create();
+        createApiPod("after", "Never", "print", "hi");
         await().atMost(WAIT).until(() -> {
             var pod = api.client().pods().inNamespace("default").withName("after").get();
             return pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
