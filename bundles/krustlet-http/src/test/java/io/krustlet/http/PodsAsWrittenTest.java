@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.krustlet.core.status.ContainerState;
-import io.krustlet.core.status.ContainerStatus;
 import io.krustlet.core.status.PodCondition;
-import io.krustlet.core.status.PodPhase;
 import io.krustlet.core.status.PodStatus;
-import io.krustlet.core.status.Reasons;
 import io.krustlet.core.status.objects.PodStatusObjects;
+import io.krustlet.core.status.objects.PodStatusSamples;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -30,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PodsAsWrittenTest {
 
-    private static final Instant T0 = Instant.parse("2026-01-01T10:00:00.750Z");
-    private static final Instant T1 = Instant.parse("2026-01-01T10:00:09Z");
 
     @TempDir
     Path dir;
@@ -52,33 +47,18 @@ class PodsAsWrittenTest {
         server.close();
     }
 
-    /** An init container done, an app container restarted after OOMKilled, another in back-off. */
+    /** The core's sample of restarted containers, with the Initialized condition /pods shows too. */
     private static PodStatus restarted() {
-        var init = new ContainerStatus("init", "fs/init.wasm", "sha256:i",
-                new ContainerState.Terminated(0, Reasons.COMPLETED, "", T0, T0), null, 0, false, true);
-        var app = new ContainerStatus("app", "fs/app.wasm", "sha256:a", new ContainerState.Running(T1),
-                new ContainerState.Terminated(137, Reasons.OOM_KILLED, "memory limit of 64 MiB reached", T0, T1),
-                2, true, true);
-        var crashing = new ContainerStatus("side", "fs/side.wasm", null,
-                new ContainerState.Waiting(Reasons.CRASH_LOOP_BACK_OFF, "back-off 20s restarting failed container"),
-                new ContainerState.Terminated(1, Reasons.ERROR, "", T0, T1), 3, false, false);
-        return new PodStatus(PodPhase.Running, null, null, T0,
-                List.of(new PodCondition(PodCondition.READY, false, Reasons.CONTAINERS_NOT_READY, T1),
-                        new PodCondition(PodCondition.INITIALIZED, true, null, T0)),
-                List.of(init), List.of(app, crashing));
-    }
-
-    private static PodStatus deadlineExceeded() {
-        var killed = new ContainerStatus("app", "fs/app.wasm", "sha256:a",
-                new ContainerState.Terminated(137, Reasons.ERROR, "", T0, T1), null, 0, false, true);
-        return new PodStatus(PodPhase.Failed, Reasons.DEADLINE_EXCEEDED,
-                "Pod was active on the node longer than the specified deadline", T0,
-                List.of(new PodCondition(PodCondition.READY, false, Reasons.POD_COMPLETED, T1)), List.of(), List.of(killed));
+        PodStatus sample = PodStatusSamples.restarted();
+        List<PodCondition> conditions = new ArrayList<>(sample.conditions());
+        conditions.add(new PodCondition(PodCondition.INITIALIZED, true, null, PodStatusSamples.T0));
+        return new PodStatus(sample.phase(), sample.reason(), sample.message(), sample.startTime(), conditions,
+                sample.initContainerStatuses(), sample.containerStatuses());
     }
 
     @Test
     void podsServesTheStatusAsItIsWrittenToTheApiServer() throws Exception {
-        Map<String, PodStatus> statuses = Map.of("restarted", restarted(), "failed", deadlineExceeded());
+        Map<String, PodStatus> statuses = Map.of("restarted", restarted(), "failed", PodStatusSamples.deadlineExceeded());
         statuses.forEach((name, status) -> pods.put("default", name, status));
 
         PodList list = json.unmarshal(server.get(admin, "/pods").body(), PodList.class);
