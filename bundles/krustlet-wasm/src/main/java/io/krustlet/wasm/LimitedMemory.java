@@ -17,10 +17,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * A module's linear memory (WebAssembly core spec 4.2.8, memory instances): one contiguous
- * {@code byte[]}, so that every load and store of compiled code is one bounds check and one
- * access. It is the memory of every non-shared memory the runtime creates, with or without a
- * container memory limit. Its loads and stores live in one of two final subclasses, chosen once
+ * A module's linear memory (WebAssembly core spec 4.2.8, memory instances): one contiguous range
+ * of bytes, so that every load and store of compiled code is one bounds check and one access. It
+ * is the memory of every non-shared memory the runtime creates, with or without a container
+ * memory limit. Its storage, loads and stores live in one of two final subclasses, chosen once
  * per JVM (see {@link #create}), so the call sites in compiled modules only ever see one class
  * (monomorphic: the JIT inlines it).
  *
@@ -29,24 +29,29 @@ import java.util.Arrays;
  * accesses go through VarHandles, whose inlined form is large enough that HotSpot's C2 stops
  * inlining after a few hundred accesses in one method ("NodeCountInliningCutoff", "size >
  * DesiredMethodLimit"): the remaining accesses become calls. Here an access is the bounds check
- * below, then, on little-endian x86-64 and AArch64, one {@code sun.misc.Unsafe} load or store
- * (small, intrinsic, inlined everywhere); elsewhere, or with the system property
- * {@code krustlet.wasm.varHandleMemory=true}, a little-endian VarHandle. Every such access is
- * checked against the memory's size first, and the size never exceeds the array's length: that
- * check is what keeps a module inside its memory.
+ * below, then, on little-endian x86-64 and AArch64 ({@link OnUnsafe}), one {@code sun.misc.Unsafe}
+ * load or store (small, intrinsic, inlined everywhere) at a native address outside the Java heap
+ * ({@link OffHeapPages}: a page takes RAM only once the module touches it, as with wasmtime's
+ * mmap'ed memories; a sleeping module of 128 KiB costs the pages it used); elsewhere, or with the
+ * system property {@code krustlet.wasm.varHandleMemory=true} ({@link OnVarHandles}), a {@code
+ * byte[]} and little-endian VarHandles. Every access is checked against the memory's size first,
+ * and the size never exceeds the storage's capacity: that check is what keeps a module inside its
+ * memory (and, off the heap, inside the JVM's).
  *
  * <p>It also remembers whether a {@code memory.grow} was refused because of the container's
  * limit (one the module's own maximum would have allowed): a module that then dies was OOM-killed
  * in Kubernetes terms, one that copes with the refusal was not.
  *
- * <p>Sizes: the array may be larger than the memory (its capacity grows by at least a quarter, so
- * that a module growing page by page is not copied on every grow); accesses are checked against
- * the memory's size, never the capacity, and the capacity never exceeds the maximum, so the heap a
- * module holds stays within its limit.
+ * <p>Sizes: the storage may be larger than the memory (on the heap it grows by at least a quarter;
+ * off the heap up to 64 MiB are reserved at once and the reservation doubles, as untouched pages
+ * cost no RAM), so that a module growing page by page is not copied on every grow; accesses are
+ * checked against the memory's size, never the capacity, and the capacity never exceeds the
+ * maximum.
  *
  * <p>Thread safety: like Chicory's own non-shared memories, one thread (the module's) reads,
- * writes and grows it; {@link #pages()}, {@link #limitHit()} and {@link #refusedAtBytes()} may be
- * read from any thread. Shared memories (the threads proposal) are not made of this class.
+ * writes, grows and {@linkplain #release() releases} it; {@link #pages()}, {@link #limitHit()}
+ * and {@link #refusedAtBytes()} may be read from any thread. Shared memories (the threads
+ * proposal) are not made of this class.
  */
 public abstract sealed class LimitedMemory implements Memory permits LimitedMemory.OnUnsafe, LimitedMemory.OnVarHandles {
 
@@ -54,14 +59,13 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
     private final int maximumPages;
     private final int limitPages;
     private final int declaredMaxPages;
-    /** The memory's bytes; {@code bytes.length >= size}. Replaced (copied) by a grow beyond it. */
-    byte[] bytes;
     /** The memory's size in bytes: pages * 64 KiB. Read by every access: plain, the owner thread's. */
     int size;
     /** The size in pages, for other threads. */
     private volatile int pages;
     private volatile long refusedAtBytes = -1;
     private DataSegment[] dataSegments;
+    private boolean released;
 
     private LimitedMemory(MemoryLimits limits, int limitPages, int declaredMaxPages) {
         if (limits.shared()) {
@@ -75,8 +79,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         this.maximumPages = Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
         this.limitPages = limitPages;
         this.declaredMaxPages = declaredMaxPages;
-        this.bytes = new byte[initialPages * PAGE_SIZE];
-        this.size = bytes.length;
+        this.size = initialPages * PAGE_SIZE;
         this.pages = initialPages;
     }
 
@@ -109,7 +112,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
      * @param declaredMaxPages the most pages the module itself declares
      * @throws IllegalArgumentException for shared limits (this memory is for one thread)
      * @throws UninstantiableException when the initial size is more than 2 GiB, which no JVM array holds
-     * @throws OutOfMemoryError when the JVM cannot allocate the initial pages
+     * @throws OutOfMemoryError when the JVM (or, off the heap, the system) cannot give the initial pages
      */
     public static LimitedMemory create(MemoryLimits limits, int limitPages, int declaredMaxPages) {
         return OnUnsafe.UNSAFE != null ? new OnUnsafe(limits, limitPages, declaredMaxPages)
@@ -151,12 +154,16 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
     /**
      * {@code memory.grow}: the previous size in pages, or -1 when the memory would exceed its
      * maximum (then nothing changes; a refusal because of the container limit is remembered).
-     * Allocates the new bytes on the calling thread; a JVM out of heap is a refusal too.
+     * Reserves a larger storage on the calling thread when the memory outgrows its capacity; a JVM
+     * (or a system) out of memory is a refusal too.
      */
     @Override
     public int grow(int delta) {
         int before = size >>> 16;
         long wanted = before + Integer.toUnsignedLong(delta);
+        if (released) {
+            return -1;
+        }
         if (wanted > maximumPages) {
             if (wanted > limitPages && wanted <= declaredMaxPages) {
                 refusedAtBytes = wanted * PAGE_SIZE;
@@ -164,11 +171,9 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             return -1;
         }
         int newSize = (int) wanted * PAGE_SIZE;
-        if (newSize > bytes.length) {
-            long grown = Math.max(newSize, bytes.length + (long) bytes.length / 4);
-            int capacity = (int) Math.min(grown, (long) maximumPages * PAGE_SIZE);
+        if (newSize > capacity()) {
             try {
-                bytes = Arrays.copyOf(bytes, capacity);
+                enlarge(newSize);
             } catch (OutOfMemoryError e) {
                 return -1;
             }
@@ -202,7 +207,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
                     throw new UninstantiableException("out of bounds memory access: data segment of " + data.length
                             + " bytes at " + Integer.toUnsignedString(offset) + " in a memory of " + size + " bytes");
                 }
-                System.arraycopy(data, 0, bytes, offset, data.length);
+                copyIn(data, 0, offset, data.length);
             } else if (!(segment instanceof PassiveDataSegment)) {
                 throw new ChicoryException("data segment should be active or passive: " + segment);
             }
@@ -237,24 +242,6 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
                 + Integer.toUnsignedString(address) + " but limit is: " + size + " and size: " + length);
     }
 
-    // ---- loads and stores of compiled and interpreted code: one check, one access ----
-
-    @Override
-    public final byte read(int addr) {
-        if (addr < 0 || addr >= size) {
-            throw outOfBounds(addr, 1);
-        }
-        return bytes[addr];
-    }
-
-    @Override
-    public final void writeByte(int addr, byte data) {
-        if (addr < 0 || addr >= size) {
-            throw outOfBounds(addr, 1);
-        }
-        bytes[addr] = data;
-    }
-
     @Override
     public long readU16(int addr) {
         return readShort(addr) & 0xFFFFL;
@@ -279,32 +266,68 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
                     + " of a source of " + data.length + " bytes");
         }
         check(addr, length);
-        System.arraycopy(data, offset, bytes, addr, length);
-    }
-
-    @Override
-    public byte[] readBytes(int addr, int length) {
-        check(addr, length);
-        return Arrays.copyOfRange(bytes, addr, addr + length);
+        copyIn(data, offset, addr, length);
     }
 
     @Override
     public void copy(int dest, int src, int length) {
         check(dest, length);
         check(src, length);
-        System.arraycopy(bytes, src, bytes, dest, length); // overlapping ranges: as if through a temporary
+        move(src, dest, length); // overlapping ranges: as if through a temporary
     }
 
     @Override
     public void fill(byte value, int fromIndex, int toIndex) {
         check(fromIndex, toIndex - fromIndex);
-        Arrays.fill(bytes, fromIndex, toIndex, value);
+        set(fromIndex, toIndex - fromIndex, value);
+    }
+
+    /** All bytes 0. Chicory calls it on every memory it instantiates, before the data segments. */
+    @Override
+    public void zero() {
+        set(0, size, (byte) 0);
     }
 
     @Override
-    public void zero() {
-        Arrays.fill(bytes, 0, size, (byte) 0);
+    public byte[] readBytes(int addr, int length) {
+        check(addr, length);
+        byte[] bytes = new byte[length];
+        copyOut(addr, bytes, length);
+        return bytes;
     }
+
+    /**
+     * Gives the memory's storage back (to the system, off the heap) now rather than when the memory
+     * becomes unreachable; the memory is then empty and every access traps. Only for the thread
+     * that ran the module, once the module can run no more (its run ended): the storage may be
+     * unmapped, and no other thread may be inside a load or store of it.
+     */
+    public void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        size = 0;
+        freeStorage();
+    }
+
+    // ---- storage: checked by the callers above ----
+
+    /** The bytes the storage holds; the size never exceeds it. */
+    abstract long capacity();
+
+    /** Replaces the storage by one of at least {@code newSize} bytes, contents kept, zero beyond. */
+    abstract void enlarge(int newSize);
+
+    abstract void copyIn(byte[] source, int offset, int addr, int length);
+
+    abstract void copyOut(int addr, byte[] target, int length);
+
+    abstract void move(int src, int dest, int length);
+
+    abstract void set(int addr, int length, byte value);
+
+    abstract void freeStorage();
 
     // ---- the threads proposal: only for shared memories, which this class never is ----
 
@@ -330,15 +353,127 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
     }
 
     /**
-     * Loads and stores through {@code sun.misc.Unsafe}: on the platforms where it reads and writes
-     * little-endian values at any alignment, after the bounds check of each method.
+     * Loads and stores through {@code sun.misc.Unsafe} at native addresses of lazily committed
+     * pages ({@link OffHeapPages}): on the platforms where Unsafe reads and writes little-endian
+     * values at any alignment, after the bounds check of each method. The base address and the
+     * size are plain fields of the module's thread; the storage is freed on {@link #release()} or
+     * when the memory becomes unreachable.
      */
     static final class OnUnsafe extends LimitedMemory {
         static final sun.misc.Unsafe UNSAFE = unsafe();
-        private static final long BASE = UNSAFE == null ? 0 : UNSAFE.arrayBaseOffset(byte[].class);
+        private static final long BYTES = UNSAFE == null ? 0 : UNSAFE.arrayBaseOffset(byte[].class);
+        /** Most that is reserved at once beyond the initial size; more is reserved as the module grows. */
+        private static final long RESERVATION = 64L << 20;
+        /** The unit in which a move to a larger reservation skips pages that were never written. */
+        private static final int SKIPPED_PAGE = 4096;
+
+        private OffHeapPages.Region region;
+        /** The region's address; 0 once released (and then the size is 0 too). */
+        private long base;
 
         OnUnsafe(MemoryLimits limits, int limitPages, int declaredMaxPages) {
             super(limits, limitPages, declaredMaxPages);
+            long initial = (long) initialPages() * PAGE_SIZE;
+            this.region = OffHeapPages.reserve(this, initial, Math.max(initial, Math.min(maximumBytes(), RESERVATION)));
+            this.base = region.address;
+        }
+
+        private long maximumBytes() {
+            return (long) maximumPages() * PAGE_SIZE;
+        }
+
+        @Override
+        long capacity() {
+            return region.capacity;
+        }
+
+        /**
+         * A larger region: twice the reservation (a quarter more for allocated ones); only the
+         * pages ever written are copied, so the rest stay uncommitted.
+         */
+        @Override
+        void enlarge(int newSize) {
+            long capacity = region.capacity;
+            OffHeapPages.Region larger = OffHeapPages.reserve(this,
+                    Math.min(maximumBytes(), Math.max(newSize, capacity + capacity / 4)),
+                    Math.min(maximumBytes(), Math.max(newSize, 2 * capacity)));
+            for (long page = 0; page < size; page += SKIPPED_PAGE) {
+                if (!zeroes(base + page)) {
+                    UNSAFE.copyMemory(base + page, larger.address + page, SKIPPED_PAGE);
+                }
+            }
+            replaceRegion(larger);
+        }
+
+        private void replaceRegion(OffHeapPages.Region replacement) {
+            OffHeapPages.Region old = region;
+            region = replacement;
+            base = replacement.address;
+            old.release();
+        }
+
+        private static boolean zeroes(long page) {
+            for (int i = 0; i < SKIPPED_PAGE; i += 8) {
+                if (UNSAFE.getLong(page + i) != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        void copyIn(byte[] source, int offset, int addr, int length) {
+            UNSAFE.copyMemory(source, BYTES + offset, null, base + addr, length);
+        }
+
+        @Override
+        void copyOut(int addr, byte[] target, int length) {
+            UNSAFE.copyMemory(null, base + addr, target, BYTES, length);
+        }
+
+        @Override
+        void move(int src, int dest, int length) {
+            UNSAFE.copyMemory(base + src, base + dest, length); // memmove semantics for overlaps
+        }
+
+        @Override
+        void set(int addr, int length, byte value) {
+            UNSAFE.setMemory(base + addr, length, value);
+        }
+
+        @Override
+        void freeStorage() {
+            base = 0;
+            region.release();
+        }
+
+        /**
+         * A fresh reservation instead of writing zeros: writing them would make every page of the
+         * memory resident (Chicory zeroes each memory it instantiates, so every module would cost its
+         * whole memory at once); new pages are zero and take no RAM until touched.
+         */
+        @Override
+        public void zero() {
+            if (size == 0) {
+                return;
+            }
+            replaceRegion(OffHeapPages.reserve(this, region.capacity, region.capacity));
+        }
+
+        @Override
+        public byte read(int addr) {
+            if (addr < 0 || addr >= size) {
+                throw outOfBounds(addr, 1);
+            }
+            return UNSAFE.getByte(base + addr);
+        }
+
+        @Override
+        public void writeByte(int addr, byte data) {
+            if (addr < 0 || addr >= size) {
+                throw outOfBounds(addr, 1);
+            }
+            UNSAFE.putByte(base + addr, data);
         }
 
         @Override
@@ -346,7 +481,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 2) {
                 throw outOfBounds(addr, 2);
             }
-            return UNSAFE.getShort(bytes, BASE + addr);
+            return UNSAFE.getShort(base + addr);
         }
 
         @Override
@@ -354,7 +489,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 2) {
                 throw outOfBounds(addr, 2);
             }
-            UNSAFE.putShort(bytes, BASE + addr, data);
+            UNSAFE.putShort(base + addr, data);
         }
 
         @Override
@@ -362,7 +497,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 4) {
                 throw outOfBounds(addr, 4);
             }
-            return UNSAFE.getInt(bytes, BASE + addr);
+            return UNSAFE.getInt(base + addr);
         }
 
         @Override
@@ -370,7 +505,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 4) {
                 throw outOfBounds(addr, 4);
             }
-            UNSAFE.putInt(bytes, BASE + addr, data);
+            UNSAFE.putInt(base + addr, data);
         }
 
         @Override
@@ -378,7 +513,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 8) {
                 throw outOfBounds(addr, 8);
             }
-            return UNSAFE.getLong(bytes, BASE + addr);
+            return UNSAFE.getLong(base + addr);
         }
 
         @Override
@@ -386,7 +521,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 8) {
                 throw outOfBounds(addr, 8);
             }
-            UNSAFE.putLong(bytes, BASE + addr, data);
+            UNSAFE.putLong(base + addr, data);
         }
 
         @Override
@@ -394,7 +529,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 4) {
                 throw outOfBounds(addr, 4);
             }
-            return UNSAFE.getFloat(bytes, BASE + addr);
+            return UNSAFE.getFloat(base + addr);
         }
 
         @Override
@@ -402,7 +537,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 4) {
                 throw outOfBounds(addr, 4);
             }
-            UNSAFE.putFloat(bytes, BASE + addr, data);
+            UNSAFE.putFloat(base + addr, data);
         }
 
         @Override
@@ -410,7 +545,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 8) {
                 throw outOfBounds(addr, 8);
             }
-            return UNSAFE.getDouble(bytes, BASE + addr);
+            return UNSAFE.getDouble(base + addr);
         }
 
         @Override
@@ -418,7 +553,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (addr < 0 || addr > size - 8) {
                 throw outOfBounds(addr, 8);
             }
-            UNSAFE.putDouble(bytes, BASE + addr, data);
+            UNSAFE.putDouble(base + addr, data);
         }
     }
 
@@ -430,8 +565,64 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
         private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
 
+        /** The memory's bytes; {@code bytes.length >= size}. Replaced (copied) by a grow beyond it. */
+        private byte[] bytes;
+
         OnVarHandles(MemoryLimits limits, int limitPages, int declaredMaxPages) {
             super(limits, limitPages, declaredMaxPages);
+            this.bytes = new byte[initialPages() * PAGE_SIZE];
+        }
+
+        @Override
+        long capacity() {
+            return bytes.length;
+        }
+
+        @Override
+        void enlarge(int newSize) {
+            long grown = Math.max(newSize, bytes.length + (long) bytes.length / 4);
+            bytes = Arrays.copyOf(bytes, (int) Math.min(grown, (long) maximumPages() * PAGE_SIZE));
+        }
+
+        @Override
+        void copyIn(byte[] source, int offset, int addr, int length) {
+            System.arraycopy(source, offset, bytes, addr, length);
+        }
+
+        @Override
+        void copyOut(int addr, byte[] target, int length) {
+            System.arraycopy(bytes, addr, target, 0, length);
+        }
+
+        @Override
+        void move(int src, int dest, int length) {
+            System.arraycopy(bytes, src, bytes, dest, length);
+        }
+
+        @Override
+        void set(int addr, int length, byte value) {
+            Arrays.fill(bytes, addr, addr + length, value);
+        }
+
+        @Override
+        void freeStorage() {
+            bytes = new byte[0];
+        }
+
+        @Override
+        public byte read(int addr) {
+            if (addr < 0 || addr >= size) {
+                throw outOfBounds(addr, 1);
+            }
+            return bytes[addr];
+        }
+
+        @Override
+        public void writeByte(int addr, byte data) {
+            if (addr < 0 || addr >= size) {
+                throw outOfBounds(addr, 1);
+            }
+            bytes[addr] = data;
         }
 
         @Override

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,17 +75,24 @@ public final class WasiInstance {
     private final ExperimentalHttp http;
     private final Instance instance;
     private final LimitedMemory memory;
+    /** Every memory made for the instance (its memory 0 first): what it frees when done. */
+    private final List<LimitedMemory> memories;
     private final Clock clock;
     private final int startFunction;
     private final ModuleCpu cpu;
+    /** NEW until {@link #run} begins (RUNNING) or {@link #close} comes first (CLOSED): who frees the memory. */
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
-    private WasiInstance(Config config, Preview1 wasi, ExperimentalHttp http, Instance instance, LimitedMemory memory,
-            Clock clock, int startFunction, ModuleCpu cpu) {
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private WasiInstance(Config config, Preview1 wasi, ExperimentalHttp http, Instance instance,
+            List<LimitedMemory> memories, Clock clock, int startFunction, ModuleCpu cpu) {
         this.config = config;
         this.wasi = wasi;
         this.http = http;
         this.instance = instance;
-        this.memory = memory;
+        this.memories = List.copyOf(memories);
+        this.memory = memories.isEmpty() ? null : memories.get(0);
         this.clock = clock;
         this.startFunction = startFunction;
         this.cpu = cpu;
@@ -109,6 +117,7 @@ public final class WasiInstance {
         ExperimentalHttp http = new ExperimentalHttp(config.http(), cpu);
         ImportValues imports = ImportValues.builder().addFunction(wasi.toHostFunctions())
                 .addFunction(http.toHostFunctions()).build();
+        List<LimitedMemory> limited = new ArrayList<>(); // the memory factory runs on this thread
         try {
             Instance.Builder builder = Instance.builder(module.module())
                     .withImportValues(imports)
@@ -116,7 +125,6 @@ public final class WasiInstance {
             if (module.machineFactory() != null) {
                 builder.withMachineFactory(module.machineFactory());
             }
-            AtomicReference<LimitedMemory> limited = new AtomicReference<>();
             MemoryLimits limits = memoryLimits(config, module);
             if (limits != null) {
                 builder.withMemoryLimits(limits);
@@ -128,23 +136,29 @@ public final class WasiInstance {
                     return new ByteArrayMemory(l); // the threads proposal: Chicory's, safe for many threads
                 }
                 var memory = LimitedMemory.create(l, limitPages, module.maximumPages());
-                limited.compareAndSet(null, memory); // the module's memory 0: the one libc grows
+                limited.add(memory); // the first is the module's memory 0: the one libc grows
                 return memory;
             });
             Instance instance = builder.build();
-            return new WasiInstance(config, wasi, http, instance, limited.get(), clock, module.startFunction(), cpu);
+            return new WasiInstance(config, wasi, http, instance, limited, clock, module.startFunction(), cpu);
         } catch (ContainerStartException e) {
-            wasi.close();
+            abandon(wasi, limited);
             throw e;
         } catch (ChicoryException | IllegalArgumentException e) {
-            wasi.close();
+            abandon(wasi, limited);
             throw new ContainerStartException(ContainerStartException.INVALID_MODULE, "image " + config.image()
                     + " cannot be instantiated: " + e.getMessage(), e);
         } catch (RuntimeException | OutOfMemoryError e) {
-            wasi.close();
+            abandon(wasi, limited);
             throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR, "cannot start image "
                     + config.image() + ": " + e, e);
         }
+    }
+
+    /** Undoes a preparation that failed: the files opened, the memories reserved. */
+    private static void abandon(Preview1 wasi, List<LimitedMemory> memories) {
+        wasi.close();
+        memories.forEach(LimitedMemory::release);
     }
 
     /** The module's own memory limits, capped by the configured limit; null without a limit. */
@@ -175,6 +189,7 @@ public final class WasiInstance {
      */
     public ContainerExit run(BooleanSupplier stopRequested) {
         ContainerExit result;
+        boolean owner = state.compareAndSet(State.NEW, State.RUNNING);
         cpu.begin();
         try {
             if (startFunction >= 0) {
@@ -194,6 +209,9 @@ public final class WasiInstance {
         if (!result.succeeded() && !stopRequested.getAsBoolean() && memory != null && memory.limitHit()) {
             result = ExitMapper.oomKilled(result, config.memoryLimitBytes(), memory.refusedAtBytes());
         }
+        if (owner) {
+            releaseMemory(); // on the module's thread, after its last instruction: nothing can touch it now
+        }
         return result;
     }
 
@@ -206,6 +224,11 @@ public final class WasiInstance {
         return cpu.nanos();
     }
 
+    /** Gives back the storage of the instance's memories (see {@link LimitedMemory#release}). */
+    private void releaseMemory() {
+        memories.forEach(LimitedMemory::release);
+    }
+
     /** The size of the module's linear memory now, in bytes (0 for a module without memory). */
     public long memoryBytes() {
         try {
@@ -215,8 +238,15 @@ public final class WasiInstance {
         }
     }
 
-    /** Closes the module's files and outbound HTTP responses; harmless when already closed. */
+    /**
+     * Closes the module's files and outbound HTTP responses; harmless when already closed. Before
+     * {@link #run} (an instance that will never run) it frees the module's memory too; once a run
+     * began, the run frees it when it ends, on its own thread.
+     */
     public void close() {
+        if (state.compareAndSet(State.NEW, State.CLOSED)) {
+            releaseMemory();
+        }
         http.close();
         try {
             wasi.close();

@@ -2,10 +2,15 @@ package io.krustlet.wasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmRuntimeException;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -16,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Both access strategies of {@link LimitedMemory} (Unsafe, VarHandles) against the core spec's
  * rules for memory instructions: little-endian values at any alignment, a trap for any access that
  * reaches past the memory's size (not its array's capacity), grow semantics, and the record of a
- * grow refused by the container limit.
+ * grow refused by the container limit; and the storage of the Unsafe kind: off the Java heap,
+ * pages that take RAM only once written, contents kept across a move to a larger reservation,
+ * released on demand.
  */
 class LimitedMemoryTest {
 
@@ -104,9 +111,9 @@ class LimitedMemoryTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void theSpareCapacityOfAGrownArrayIsOutOfBounds(Function<MemoryLimits, LimitedMemory> kind) {
+    void theSpareCapacityOfAGrownStorageIsOutOfBounds(Function<MemoryLimits, LimitedMemory> kind) {
         LimitedMemory memory = kind.apply(new MemoryLimits(8, 100));
-        assertThat(memory.grow(1)).isEqualTo(8); // the array grows by a quarter (10 pages), the memory by one page
+        assertThat(memory.grow(1)).isEqualTo(8); // the storage has spare capacity (a quarter more, or the reservation); the memory grows by one page
         int size = 9 * PAGE;
         memory.writeLong(size - 8, 42);
         assertThat(memory.readLong(size - 8)).isEqualTo(42);
@@ -180,6 +187,84 @@ class LimitedMemoryTest {
     void sharedMemoriesAreNotMadeOfIt() {
         assertThatThrownBy(() -> LimitedMemory.create(new MemoryLimits(1, 1, true), Integer.MAX_VALUE, 1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void untouchedPagesOfAnOffHeapMemoryTakeNoRam() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")) && OffHeapPages.lazilyCommitted());
+        long before = residentBytes();
+        List<LimitedMemory> memories = new ArrayList<>();
+        for (int i = 0; i < 128; i++) { // 128 x 16 MiB = 2 GiB reserved, one page of each written
+            LimitedMemory memory = new LimitedMemory.OnUnsafe(new MemoryLimits(256, 256), Integer.MAX_VALUE, 256);
+            memory.writeLong(8, 1);
+            memory.zero(); // as Chicory does for every memory it instantiates
+            memory.writeLong(100 * PAGE + 8, i);
+            memories.add(memory);
+        }
+        long grown = residentBytes() - before;
+        try {
+            assertThat(grown).as("RSS growth for 2 GiB of linear memory, 128 pages written").isLessThan(256L << 20);
+            for (int i = 0; i < memories.size(); i++) {
+                assertThat(memories.get(i).readLong(100 * PAGE + 8)).isEqualTo(i);
+                assertThat(memories.get(i).readLong(255 * PAGE)).isZero();
+                assertThat(memories.get(i).readLong(8)).isZero();
+            }
+        } finally {
+            memories.forEach(LimitedMemory::release);
+        }
+    }
+
+    @Test
+    void aMemoryGrowingPastItsReservationKeepsItsContents() {
+        LimitedMemory memory = new LimitedMemory.OnUnsafe(new MemoryLimits(2, 3000), Integer.MAX_VALUE, 3000);
+        memory.writeLong(0, 1);
+        memory.writeLong(2 * PAGE - 8, 2);
+        assertThat(memory.grow(1100)).isEqualTo(2); // past the 64 MiB reserved at first
+        memory.writeLong(1102 * PAGE - 8, 3);
+        assertThat(memory.grow(1500)).isEqualTo(1102); // and past the doubled reservation
+        assertThat(memory.readLong(0)).isEqualTo(1);
+        assertThat(memory.readLong(2 * PAGE - 8)).isEqualTo(2);
+        assertThat(memory.readLong(1102 * PAGE - 8)).isEqualTo(3);
+        assertThat(memory.readLong(1102 * PAGE)).isZero();
+        assertThat(memory.readLong(2602 * PAGE - 8)).isZero();
+        assertTraps(() -> memory.read(2602 * PAGE));
+        memory.release();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aReleasedMemoryTrapsEveryAccessAndGrowsNoMore(Function<MemoryLimits, LimitedMemory> kind) {
+        LimitedMemory memory = kind.apply(new MemoryLimits(1, 4));
+        memory.writeI32(16, 5);
+        memory.release();
+        memory.release(); // twice is harmless
+        assertTraps(() -> memory.readInt(16));
+        assertTraps(() -> memory.writeByte(0, (byte) 1));
+        assertTraps(() -> memory.readBytes(0, 1));
+        assertThat(memory.grow(1)).isEqualTo(-1);
+        assertThat(memory.limitHit()).isFalse();
+    }
+
+    @Test
+    void theAllocatedFallbackRegionIsZeroedAndFreedOnce() {
+        Object owner = new Object();
+        OffHeapPages.Region region = OffHeapPages.allocate(owner, 3 * PAGE);
+        assertThat(region.capacity).isEqualTo(3L * PAGE);
+        for (long i = 0; i < region.capacity; i += 8) {
+            assertThat(LimitedMemory.OnUnsafe.UNSAFE.getLong(region.address + i)).isZero();
+        }
+        region.release();
+        region.release(); // a second release (and the cleaner later) does nothing
+    }
+
+    /** VmRSS of this JVM, in bytes. */
+    private static long residentBytes() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new AssertionError("no VmRSS in /proc/self/status");
     }
 
     private static void assertTraps(Runnable access) {

@@ -1,0 +1,202 @@
+package io.krustlet.wasm;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.lang.reflect.Field;
+import java.nio.Buffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Zero-filled memory outside the Java heap whose pages take RAM only once a module touches them,
+ * as an anonymous {@code mmap} does for wasmtime's linear memories: a WebAssembly memory of 128 KiB
+ * that a sleeping program has touched 12 KiB of costs the node 12 KiB, not 128 (a {@code byte[]}
+ * is zeroed, so made resident, when it is allocated, and copied again by every GC that moves it).
+ *
+ * <p>How: the JDK maps no anonymous memory, and refuses to map {@code /dev/zero} (it wants to
+ * extend the file first), so each region is a {@link FileChannel.MapMode#PRIVATE private} mapping
+ * of one sparse, already deleted file in {@code java.io.tmpdir}: a private mapping never writes
+ * the file, so the file stays a hole of no disk blocks, and every page a module writes becomes a
+ * private copy-on-write page of the JVM, counted in its RSS like any anonymous page. A page that
+ * is read before it is ever written is the file's page-cache page of zeros, shared by all. Where
+ * the mapping fails (no writable temporary directory, a file system without sparse files, too
+ * many mappings: Linux allows {@code vm.max_map_count}, 65,530 by default), a region is
+ * allocated with {@code malloc} and zeroed instead: it then costs its whole size at once; that is
+ * said once in the log at INFO.
+ *
+ * <p>Lifetime: a region is freed by {@link Region#release()} (by the memory's owner, once no
+ * code can access it any more), or else when its owner becomes unreachable (a {@link Cleaner}).
+ * Accessing a region after it is freed crashes the JVM: {@link LimitedMemory} keeps that from
+ * happening by setting its size to 0 first.
+ *
+ * <p>Thread safety: {@link #reserve} may be called from any thread; each region's
+ * {@link Region#release()} at most once takes effect, from any thread.
+ */
+final class OffHeapPages {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OffHeapPages.class);
+    /** Frees the regions of memories nobody released; one daemon thread per class loader. */
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicBoolean MALLOC_SAID = new AtomicBoolean();
+
+    private OffHeapPages() {
+    }
+
+    /**
+     * A region of zero bytes, freed at the latest when {@code owner} becomes unreachable: a
+     * mapping of {@code reservedBytes}, or, where mapping does not work, {@code neededBytes}
+     * allocated (and made resident) at once. See {@link Region#capacity} for which.
+     *
+     * @param neededBytes what the caller needs now
+     * @param reservedBytes what it may need later, at least {@code neededBytes}, at most
+     *     {@link Integer#MAX_VALUE} (a JDK mapping's limit): free to reserve while untouched
+     * @throws OutOfMemoryError when neither a mapping nor {@code malloc} can give the region
+     */
+    static Region reserve(Object owner, long neededBytes, long reservedBytes) {
+        Region region = ZeroFile.INSTANCE.map(reservedBytes);
+        if (region == null) {
+            if (MALLOC_SAID.compareAndSet(false, true)) {
+                LOG.info("WebAssembly linear memories are allocated with malloc, so each takes its full size in RAM at"
+                        + " once: {}", ZeroFile.INSTANCE.failure());
+            }
+            return allocate(owner, neededBytes);
+        }
+        region.cleanable = CLEANER.register(owner, region.freeing());
+        return region;
+    }
+
+    /** A region of {@code bytes} from {@code malloc}, zeroed: what {@link #reserve} falls back on. */
+    static Region allocate(Object owner, long bytes) {
+        Region region = Region.malloc(bytes);
+        region.cleanable = CLEANER.register(owner, region.freeing());
+        return region;
+    }
+
+    /** Whether regions are lazily committed mappings in this JVM (else malloc'ed and zeroed). */
+    static boolean lazilyCommitted() {
+        return ZeroFile.INSTANCE.failure() == null;
+    }
+
+    /**
+     * A region of zeroed memory: {@link #address} up to {@code address + capacity}. The address
+     * is a raw native address for {@code sun.misc.Unsafe}.
+     */
+    static final class Region {
+        final long address;
+        final long capacity;
+        /** The mapping whose unmapping frees the region, or null for a malloc'ed one. */
+        private final MappedByteBuffer mapping;
+        private Cleaner.Cleanable cleanable;
+
+        private Region(long address, long capacity, MappedByteBuffer mapping) {
+            this.address = address;
+            this.capacity = capacity;
+            this.mapping = mapping;
+        }
+
+        private static Region malloc(long bytes) {
+            var unsafe = LimitedMemory.OnUnsafe.UNSAFE;
+            long address = unsafe.allocateMemory(Math.max(1, bytes)); // OutOfMemoryError when malloc fails
+            unsafe.setMemory(address, bytes, (byte) 0);
+            return new Region(address, bytes, null);
+        }
+
+        /** Frees the region now; later calls (and the cleaner) do nothing. */
+        void release() {
+            cleanable.clean();
+        }
+
+        /** The freeing action: refers to the region only, never to its owner (or it would never be freed). */
+        private Runnable freeing() {
+            MappedByteBuffer buffer = mapping;
+            long malloced = mapping == null ? address : 0;
+            return () -> {
+                if (buffer != null) {
+                    LimitedMemory.OnUnsafe.UNSAFE.invokeCleaner(buffer); // munmap
+                } else {
+                    LimitedMemory.OnUnsafe.UNSAFE.freeMemory(malloced);
+                }
+            };
+        }
+    }
+
+    /**
+     * The sparse file every region maps privately: opened once per class loader, deleted at once,
+     * extended (never written) as larger regions are asked for.
+     */
+    private static final class ZeroFile {
+        static final ZeroFile INSTANCE = new ZeroFile();
+        private static final long ADDRESS = addressOffset();
+
+        private final RandomAccessFile file;
+        private final FileChannel channel;
+        private final String failure;
+        private long length;
+
+        private ZeroFile() {
+            RandomAccessFile opened = null;
+            String why = null;
+            if (ADDRESS < 0) {
+                why = "the address of a mapped buffer cannot be read in this JVM";
+            } else {
+                try {
+                    Path file = Files.createTempFile("krustlet-linear-memory-", ".zero");
+                    opened = new RandomAccessFile(file.toFile(), "rw");
+                    try {
+                        Files.delete(file); // the open file keeps it; nothing is ever written to it
+                    } catch (IOException e) {
+                        file.toFile().deleteOnExit(); // a system that cannot delete an open file
+                    }
+                } catch (IOException | UncheckedIOException | SecurityException e) {
+                    why = "cannot create a file to map in " + System.getProperty("java.io.tmpdir") + ": " + e;
+                }
+            }
+            this.file = opened;
+            this.channel = opened == null ? null : opened.getChannel();
+            this.failure = why;
+        }
+
+        private static long addressOffset() {
+            try {
+                Field address = Buffer.class.getDeclaredField("address");
+                return LimitedMemory.OnUnsafe.UNSAFE.objectFieldOffset(address);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        String failure() {
+            return failure;
+        }
+
+        /** A private mapping of {@code bytes}, or null when mapping does not work here. */
+        Region map(long bytes) {
+            if (channel == null) {
+                return null;
+            }
+            try {
+                extendTo(bytes);
+                MappedByteBuffer buffer = channel.map(FileChannel.MapMode.PRIVATE, 0, bytes);
+                long address = LimitedMemory.OnUnsafe.UNSAFE.getLong(buffer, ADDRESS);
+                return new Region(address, bytes, buffer);
+            } catch (IOException | UncheckedIOException | OutOfMemoryError e) {
+                LOG.debug("Mapping {} bytes of linear memory failed; allocating them instead", bytes, e);
+                return null;
+            }
+        }
+
+        private synchronized void extendTo(long bytes) throws IOException {
+            if (bytes > length) {
+                file.setLength(bytes); // ftruncate: a hole of no disk blocks, and none ever (every mapping is private)
+                length = bytes;
+            }
+        }
+    }
+}
