@@ -28,6 +28,7 @@ import io.krustlet.core.standalone.StaticPodSource;
 import io.krustlet.core.status.ContainerStatus;
 import io.krustlet.core.status.KubeletNode;
 import io.krustlet.core.status.KubeletPods;
+import io.krustlet.core.status.NodeMemory;
 import io.krustlet.core.status.NodeSnapshot;
 import io.krustlet.core.status.PodEvent;
 import io.krustlet.core.status.PodSnapshot;
@@ -127,7 +128,7 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
         this.localModules = new LocalModuleResolver(initial.allowLocalModules(), initial.localModuleRoot());
         var modules = new ImageModuleResolver(localModules, builder.images);
         var node = new NodeInfo(nodeIP, Runtime.getRuntime().availableProcessors() * 1000L,
-                Runtime.getRuntime().maxMemory());
+                NodeMemory.read().capacityBytes());
         PodEvents podEvents = this::recordEvent;
         this.volumes = new VolumeManager(initial.dataDir().resolve("pods"), apiObjects, node, volumeTimers,
                 Clock.systemUTC(), podEvents);

@@ -60,13 +60,14 @@ final class NodeView implements KubeletNode {
         Map<String, String> addresses = new LinkedHashMap<>();
         addresses.put("InternalIP", nodeIP);
         addresses.put("Hostname", hostname());
-        boolean memory = NodePressure.memoryPressure();
+        String memoryShort = NodePressure.memoryPressure();
+        boolean memory = memoryShort != null;
         boolean disk = pressure.diskPressure();
         List<NodeSnapshot.Condition> conditions = List.of(
                 new NodeSnapshot.Condition("Ready", "True", Reasons.KUBELET_READY, "kubelet is posting ready status"),
                 new NodeSnapshot.Condition("MemoryPressure", memory ? "True" : "False",
                         memory ? Reasons.KUBELET_HAS_INSUFFICIENT_MEMORY : Reasons.KUBELET_HAS_SUFFICIENT_MEMORY,
-                        memory ? "less than 5% of the heap is free after collection" : "kubelet has sufficient memory available"),
+                        memory ? memoryShort : "kubelet has sufficient memory available"),
                 new NodeSnapshot.Condition("DiskPressure", disk ? "True" : "False",
                         disk ? Reasons.KUBELET_HAS_DISK_PRESSURE : Reasons.KUBELET_HAS_NO_DISK_PRESSURE,
                         disk ? "less than 10% of the data directory's disk is free" : "kubelet has no disk pressure"));

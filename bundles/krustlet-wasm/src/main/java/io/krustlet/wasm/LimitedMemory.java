@@ -93,7 +93,10 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         try {
             Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
             field.setAccessible(true);
-            return (sun.misc.Unsafe) field.get(null);
+            sun.misc.Unsafe unsafe = (sun.misc.Unsafe) field.get(null);
+            // a JVM started with --sun-misc-unsafe-memory-access=deny (JEP 498) throws here: VarHandles then
+            unsafe.freeMemory(unsafe.allocateMemory(8));
+            return unsafe;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
         }
@@ -311,6 +314,11 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         freeStorage();
     }
 
+    /** Whether {@link #release()} was called. */
+    boolean released() {
+        return released;
+    }
+
     // ---- storage: checked by the callers above ----
 
     /** The bytes the storage holds; the size never exceeds it. */
@@ -457,7 +465,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             if (size == 0) {
                 return;
             }
-            replaceRegion(OffHeapPages.reserve(this, region.capacity, region.capacity));
+            replaceRegion(OffHeapPages.reserve(this, size, region.capacity));
         }
 
         @Override

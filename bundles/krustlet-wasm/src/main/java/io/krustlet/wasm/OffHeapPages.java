@@ -7,10 +7,13 @@ import java.lang.ref.Cleaner;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +28,19 @@ import org.slf4j.LoggerFactory;
  * of one sparse, already deleted file in {@code java.io.tmpdir}: a private mapping never writes
  * the file, so the file stays a hole of no disk blocks, and every page a module writes becomes a
  * private copy-on-write page of the JVM, counted in its RSS like any anonymous page. A page that
- * is read before it is ever written is the file's page-cache page of zeros, shared by all. Where
- * the mapping fails (no writable temporary directory, a file system without sparse files, too
- * many mappings: Linux allows {@code vm.max_map_count}, 65,530 by default), a region is
- * allocated with {@code malloc} and zeroed instead: it then costs its whole size at once; that is
- * said once in the log at INFO.
+ * is read before it is ever written is the file's page-cache page of zeros, shared by all.
+ *
+ * <p>Where mapping does not work (no writable temporary directory, a file system without sparse
+ * files), or when the mappings made here reach half of Linux's {@code vm.max_map_count} (65,530
+ * by default: the JVM's own thread stacks, heap and code need the rest, and a JVM that cannot map
+ * them dies), a region is allocated with {@code malloc} and zeroed instead: it then costs its
+ * whole size at once; that is said once in the log at INFO.
+ *
+ * <p>Interrupts: module threads are interrupted to stop them, and an interrupt during
+ * {@link FileChannel#map} closes the channel for every thread. A mapping is therefore made with
+ * the caller's interrupt status cleared (and set again after), and a channel closed all the same
+ * (an interrupt in the middle of the call) is replaced by a new file; mappings already made do
+ * not need their file's channel.
  *
  * <p>Lifetime: a region is freed by {@link Region#release()} (by the memory's owner, once no
  * code can access it any more), or else when its owner becomes unreachable (a {@link Cleaner}).
@@ -45,6 +56,11 @@ final class OffHeapPages {
     /** Frees the regions of memories nobody released; one daemon thread per class loader. */
     private static final Cleaner CLEANER = Cleaner.create();
     private static final AtomicBoolean MALLOC_SAID = new AtomicBoolean();
+    /** The file mappings are made of now; replaced when an interrupt closed its channel. */
+    private static final AtomicReference<ZeroFile> FILE = new AtomicReference<>();
+    /** The most mappings made here at once: half of {@code vm.max_map_count}. */
+    private static final int MAX_MAPPINGS = maxMappings();
+    private static final AtomicInteger MAPPINGS = new AtomicInteger();
 
     private OffHeapPages() {
     }
@@ -60,12 +76,8 @@ final class OffHeapPages {
      * @throws OutOfMemoryError when neither a mapping nor {@code malloc} can give the region
      */
     static Region reserve(Object owner, long neededBytes, long reservedBytes) {
-        Region region = ZeroFile.INSTANCE.map(reservedBytes);
+        Region region = map(reservedBytes);
         if (region == null) {
-            if (MALLOC_SAID.compareAndSet(false, true)) {
-                LOG.info("WebAssembly linear memories are allocated with malloc, so each takes its full size in RAM at"
-                        + " once: {}", ZeroFile.INSTANCE.failure());
-            }
             return allocate(owner, neededBytes);
         }
         region.cleanable = CLEANER.register(owner, region.freeing());
@@ -79,9 +91,75 @@ final class OffHeapPages {
         return region;
     }
 
-    /** Whether regions are lazily committed mappings in this JVM (else malloc'ed and zeroed). */
+    /** Whether regions are lazily committed mappings in this JVM now (else malloc'ed and zeroed). */
     static boolean lazilyCommitted() {
-        return ZeroFile.INSTANCE.failure() == null;
+        return file().failure == null && MAPPINGS.get() < MAX_MAPPINGS;
+    }
+
+    /** The mappings made here and not yet freed. */
+    static int mappings() {
+        return MAPPINGS.get();
+    }
+
+    private static Region map(long bytes) {
+        if (MAPPINGS.incrementAndGet() > MAX_MAPPINGS) {
+            MAPPINGS.decrementAndGet();
+            mallocSaid("more than " + MAX_MAPPINGS + " linear memories are mapped (half of vm.max_map_count)");
+            return null;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                ZeroFile file = file();
+                if (file.failure != null) {
+                    mallocSaid(file.failure);
+                    break;
+                }
+                if (!file.channel.isOpen()) {
+                    FILE.compareAndSet(file, ZeroFile.open()); // closed by an interrupt in the middle of a map
+                    continue;
+                }
+                try {
+                    return file.map(bytes);
+                } catch (ClosedChannelException e) {
+                    FILE.compareAndSet(file, ZeroFile.open()); // an interrupt in the middle of this map
+                } catch (IOException | UncheckedIOException | OutOfMemoryError e) {
+                    LOG.debug("Mapping {} bytes of linear memory failed; allocating them instead", bytes, e);
+                    break;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        MAPPINGS.decrementAndGet();
+        return null;
+    }
+
+    private static ZeroFile file() {
+        ZeroFile file = FILE.get();
+        if (file == null) {
+            FILE.compareAndSet(null, ZeroFile.open());
+            file = FILE.get();
+        }
+        return file;
+    }
+
+    private static void mallocSaid(String why) {
+        if (MALLOC_SAID.compareAndSet(false, true)) {
+            LOG.info("WebAssembly linear memories are allocated with malloc from now on, so each takes its full size"
+                    + " in RAM at once: {}", why);
+        }
+    }
+
+    private static int maxMappings() {
+        try {
+            // not Files.readString: it trusts the size /proc reports, and reads one byte of this file
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/vm/max_map_count")).get(0).trim()) / 2;
+        } catch (IOException | RuntimeException e) {
+            return 65_530 / 2; // Linux's default, where it cannot be read
+        }
     }
 
     /**
@@ -108,6 +186,11 @@ final class OffHeapPages {
             return new Region(address, bytes, null);
         }
 
+        /** Whether the region is a lazily committed mapping (else malloc'ed and zeroed). */
+        boolean mapped() {
+            return mapping != null;
+        }
+
         /** Frees the region now; later calls (and the cleaner) do nothing. */
         void release() {
             cleanable.clean();
@@ -120,6 +203,7 @@ final class OffHeapPages {
             return () -> {
                 if (buffer != null) {
                     LimitedMemory.OnUnsafe.UNSAFE.invokeCleaner(buffer); // munmap
+                    MAPPINGS.decrementAndGet();
                 } else {
                     LimitedMemory.OnUnsafe.UNSAFE.freeMemory(malloced);
                 }
@@ -128,39 +212,40 @@ final class OffHeapPages {
     }
 
     /**
-     * The sparse file every region maps privately: opened once per class loader, deleted at once,
-     * extended (never written) as larger regions are asked for.
+     * A sparse file regions map privately: deleted at once, extended (never written) as larger
+     * regions are asked for; or why there is none.
      */
     private static final class ZeroFile {
-        static final ZeroFile INSTANCE = new ZeroFile();
         private static final long ADDRESS = addressOffset();
 
         private final RandomAccessFile file;
         private final FileChannel channel;
-        private final String failure;
+        final String failure;
         private long length;
 
-        private ZeroFile() {
-            RandomAccessFile opened = null;
-            String why = null;
+        private ZeroFile(RandomAccessFile file, String failure) {
+            this.file = file;
+            this.channel = file == null ? null : file.getChannel();
+            this.failure = failure;
+        }
+
+        static ZeroFile open() {
             if (ADDRESS < 0) {
-                why = "the address of a mapped buffer cannot be read in this JVM";
-            } else {
-                try {
-                    Path file = Files.createTempFile("krustlet-linear-memory-", ".zero");
-                    opened = new RandomAccessFile(file.toFile(), "rw");
-                    try {
-                        Files.delete(file); // the open file keeps it; nothing is ever written to it
-                    } catch (IOException e) {
-                        file.toFile().deleteOnExit(); // a system that cannot delete an open file
-                    }
-                } catch (IOException | UncheckedIOException | SecurityException e) {
-                    why = "cannot create a file to map in " + System.getProperty("java.io.tmpdir") + ": " + e;
-                }
+                return new ZeroFile(null, "the address of a mapped buffer cannot be read in this JVM");
             }
-            this.file = opened;
-            this.channel = opened == null ? null : opened.getChannel();
-            this.failure = why;
+            try {
+                Path path = Files.createTempFile("krustlet-linear-memory-", ".zero");
+                RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+                try {
+                    Files.delete(path); // the open file keeps it; nothing is ever written to it
+                } catch (IOException e) {
+                    path.toFile().deleteOnExit(); // a system that cannot delete an open file
+                }
+                return new ZeroFile(file, null);
+            } catch (IOException | RuntimeException e) {
+                return new ZeroFile(null, "cannot create a file to map in " + System.getProperty("java.io.tmpdir")
+                        + ": " + e);
+            }
         }
 
         private static long addressOffset() {
@@ -172,24 +257,12 @@ final class OffHeapPages {
             }
         }
 
-        String failure() {
-            return failure;
-        }
-
-        /** A private mapping of {@code bytes}, or null when mapping does not work here. */
-        Region map(long bytes) {
-            if (channel == null) {
-                return null;
-            }
-            try {
-                extendTo(bytes);
-                MappedByteBuffer buffer = channel.map(FileChannel.MapMode.PRIVATE, 0, bytes);
-                long address = LimitedMemory.OnUnsafe.UNSAFE.getLong(buffer, ADDRESS);
-                return new Region(address, bytes, buffer);
-            } catch (IOException | UncheckedIOException | OutOfMemoryError e) {
-                LOG.debug("Mapping {} bytes of linear memory failed; allocating them instead", bytes, e);
-                return null;
-            }
+        /** A private mapping of {@code bytes}; the caller's interrupt status is clear. */
+        Region map(long bytes) throws IOException {
+            extendTo(bytes);
+            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.PRIVATE, 0, bytes);
+            long address = LimitedMemory.OnUnsafe.UNSAFE.getLong(buffer, ADDRESS);
+            return new Region(address, bytes, buffer);
         }
 
         private synchronized void extendTo(long bytes) throws IOException {

@@ -180,16 +180,22 @@ public final class WasiInstance {
     /**
      * Runs the program on the calling thread: the module's start function (its wasm start
      * section) if it has one, then {@code _start}, until it returns, the module exits, traps, or
-     * an interrupt of this thread stops it; then closes the module's files. An exit or a trap in
-     * the start function ends the run like one in {@code _start}. Never throws.
+     * an interrupt of this thread stops it; then closes the module's files and frees its memory.
+     * An exit or a trap in the start function ends the run like one in {@code _start}. An instance
+     * runs once: one {@link #close closed} before, or run before, does not run again (a trap exit,
+     * 134, says so). Never throws.
      *
      * @param stopRequested whether the caller asked the module to stop: then an interrupted run
      *     is reported as killed (137), not as a trap
      * @return how the module ended, in the terms of a container exit
      */
     public ContainerExit run(BooleanSupplier stopRequested) {
+        if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+            // closed (its memory freed) or already run: running it could touch freed memory
+            return ExitMapper.of(new IllegalStateException("the instance of " + config.image()
+                    + " was closed before it ran, or ran before"), stopRequested.getAsBoolean(), clock.instant());
+        }
         ContainerExit result;
-        boolean owner = state.compareAndSet(State.NEW, State.RUNNING);
         cpu.begin();
         try {
             if (startFunction >= 0) {
@@ -205,12 +211,10 @@ public final class WasiInstance {
         } finally {
             cpu.end();
             close();
+            releaseMemory(); // on the module's thread, after its last instruction: nothing can touch it now
         }
         if (!result.succeeded() && !stopRequested.getAsBoolean() && memory != null && memory.limitHit()) {
             result = ExitMapper.oomKilled(result, config.memoryLimitBytes(), memory.refusedAtBytes());
-        }
-        if (owner) {
-            releaseMemory(); // on the module's thread, after its last instruction: nothing can touch it now
         }
         return result;
     }
@@ -222,6 +226,11 @@ public final class WasiInstance {
      */
     public long cpuNanos() {
         return cpu.nanos();
+    }
+
+    /** The instance's memories, for tests in this package. */
+    List<LimitedMemory> memories() {
+        return memories;
     }
 
     /** Gives back the storage of the instance's memories (see {@link LimitedMemory#release}). */

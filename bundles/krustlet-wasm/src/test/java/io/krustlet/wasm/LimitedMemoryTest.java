@@ -10,7 +10,9 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -175,6 +177,26 @@ class LimitedMemoryTest {
         assertThat(memory.readBytes(10, 12)).containsOnly(0);
     }
 
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void largeOverlappingCopiesMoveAsIfThroughATemporaryOnceCompiledToo(Function<MemoryLimits, LimitedMemory> kind) {
+        LimitedMemory memory = kind.apply(new MemoryLimits(4, 4));
+        int length = 3 * PAGE;
+        byte[] pattern = new byte[length + 64];
+        new Random(7).nextBytes(pattern);
+        for (int round = 0; round < 3000; round++) { // enough calls for the JIT to compile copy()
+            memory.write(0, pattern);
+            int shift = 1 + round % 63;
+            memory.copy(shift, 0, length); // forwards over itself
+            byte[] moved = memory.readBytes(shift, length);
+            assertThat(Arrays.equals(moved, 0, length, pattern, 0, length)).as("forwards, round %d", round).isTrue();
+            memory.write(0, pattern);
+            memory.copy(0, shift, length); // backwards over itself
+            byte[] back = memory.readBytes(0, length);
+            assertThat(Arrays.equals(back, 0, length, pattern, shift, shift + length)).as("backwards, round %d", round).isTrue();
+        }
+    }
+
     @Test
     void aMemoryStartingAboveTwoGibibytesIsRefused() {
         assertThatThrownBy(() -> LimitedMemory.create(new MemoryLimits(32768, 65536), Integer.MAX_VALUE, 65536))
@@ -246,10 +268,28 @@ class LimitedMemoryTest {
     }
 
     @Test
+    void anInterruptedThreadGetsAMappingKeepsItsInterruptAndLeavesMappingWorkingForOthers() {
+        assumeTrue(OffHeapPages.lazilyCommitted());
+        Object owner = new Object();
+        Thread.currentThread().interrupt(); // as a module thread being stopped is
+        OffHeapPages.Region interrupted = OffHeapPages.reserve(owner, PAGE, 16 * PAGE);
+        assertThat(Thread.interrupted()).as("the caller's interrupt is kept").isTrue();
+        OffHeapPages.Region next = OffHeapPages.reserve(owner, PAGE, 16 * PAGE);
+        try {
+            assertThat(interrupted.mapped()).isTrue();
+            assertThat(next.mapped()).as("the next memory is still a mapping: no channel was closed").isTrue();
+        } finally {
+            interrupted.release();
+            next.release();
+        }
+    }
+
+    @Test
     void theAllocatedFallbackRegionIsZeroedAndFreedOnce() {
         Object owner = new Object();
         OffHeapPages.Region region = OffHeapPages.allocate(owner, 3 * PAGE);
         assertThat(region.capacity).isEqualTo(3L * PAGE);
+        assertThat(region.mapped()).isFalse();
         for (long i = 0; i < region.capacity; i += 8) {
             assertThat(LimitedMemory.OnUnsafe.UNSAFE.getLong(region.address + i)).isZero();
         }

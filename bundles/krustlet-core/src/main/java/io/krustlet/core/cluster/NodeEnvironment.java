@@ -1,5 +1,6 @@
 package io.krustlet.core.cluster;
 
+import io.krustlet.core.status.NodeMemory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,7 +24,7 @@ public final class NodeEnvironment {
             storage = 0;
         }
         return new ClusterNode.Environment(hostname(), Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory(), storage, kubeletVersion(), bootId());
+                NodeMemory.read().capacityBytes(), storage, kubeletVersion(), bootId());
     }
 
     static String hostname() {

@@ -1,12 +1,15 @@
 package io.krustlet.http.api;
 
+import io.krustlet.core.status.NodeMemory;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The node's own CPU and memory. The node is this JVM: the core reports its capacity as the JVM's
- * processors and maximum heap, so usage is the JVM process's CPU time and its used heap.
+ * The node's own CPU and memory. CPU: the node is this JVM, whose capacity the core reports as the
+ * JVM's processors, so usage is the JVM process's CPU time. Memory: the core reports the machine's
+ * ({@link NodeMemory}: the modules' linear memories live outside the heap), so the working set is
+ * what of it is not available, as the kubelet reports its root cgroup.
  * usageNanoCores is the rate over the time since the previous sample (at least a second apart),
  * as cAdvisor computes it over its housekeeping interval.
  */
@@ -32,9 +35,9 @@ final class NodeUsage {
             lastNanoTime = now;
             lastCpu = cpu;
         }
-        Runtime runtime = Runtime.getRuntime();
-        long used = runtime.totalMemory() - runtime.freeMemory();
-        return new Sample(Instant.now(), cpu, Math.max(0, lastRate), used, Math.max(0, runtime.maxMemory() - used));
+        NodeMemory memory = NodeMemory.read();
+        return new Sample(Instant.now(), cpu, Math.max(0, lastRate),
+                Math.max(0, memory.capacityBytes() - memory.availableBytes()), memory.availableBytes());
     }
 
     static Instant startTime() {
