@@ -50,6 +50,11 @@ public final class TestModules {
         return file("start_then_main.wasm");
     }
 
+    /** Asks for 40,000 more pages of memory at once, past the runtime's 2 GiB; exit 3 when refused (grow_beyond.wat). */
+    public static Path growBeyond() {
+        return file("grow_beyond.wasm");
+    }
+
     /** The SQLite shell, built from SQLite's own amalgamation for wasm32-wasi. */
     public static Path sqlite() {
         return file("sqlite3.wasm");

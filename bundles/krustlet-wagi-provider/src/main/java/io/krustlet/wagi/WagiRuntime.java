@@ -9,6 +9,7 @@ import io.krustlet.api.ContainerStartException;
 import io.krustlet.api.RuntimeInfo;
 import io.krustlet.wasm.CompiledModule;
 import io.krustlet.wasm.DetachableOutputStream;
+import io.krustlet.wasm.LimitedMemory;
 import io.krustlet.wasm.ModuleCache;
 import io.krustlet.wasm.WasiInstance;
 import io.krustlet.wasm.http.ExperimentalHttp;
@@ -105,10 +106,10 @@ public final class WagiRuntime implements ContainerRuntime {
         }
         var defaults = next.defaults();
         LOG.info("WAGI runtime ready (Chicory {}, engine {}; per container: timeout {}, up to {} requests at once, "
-                + "bodies up to {} bytes in and {} out; listening on {})", CHICORY_VERSION,
+                + "bodies up to {} bytes in and {} out; listening on {}; {})", CHICORY_VERSION,
                 next.engine().name().toLowerCase(Locale.ROOT), WagiHandler.format(defaults.timeout()),
                 defaults.maxConcurrency(), defaults.maxRequestBodyBytes(), defaults.maxResponseBytes(),
-                next.bindAddress().isEmpty() ? "the node's address" : next.bindAddress());
+                next.bindAddress().isEmpty() ? "the node's address" : next.bindAddress(), LimitedMemory.storage());
         if (modules == null || modules.engine() != next.engine() || settings.maxCachedModules() != next.maxCachedModules()) {
             modules = new ModuleCache(next.engine(), next.maxCachedModules());
         }

@@ -8,6 +8,7 @@ import io.krustlet.api.ContainerStartException;
 import io.krustlet.api.RuntimeInfo;
 import io.krustlet.wasm.CompiledModule;
 import io.krustlet.wasm.Engine;
+import io.krustlet.wasm.LimitedMemory;
 import io.krustlet.wasm.ModuleCache;
 import io.krustlet.wasm.ModuleThreads;
 import io.krustlet.wasm.http.ExperimentalHttp;
@@ -80,8 +81,8 @@ public final class WasiRuntime implements ContainerRuntime {
 
     private ModuleCache newCache(WasiConfig config) {
         Engine engine = Engine.parse(config.engine());
-        LOG.info("WASI runtime ready (Chicory {}, engine {}, up to {} cached modules, {})", CHICORY_VERSION,
-                engine.name().toLowerCase(Locale.ROOT), config.maxCachedModules(), threads());
+        LOG.info("WASI runtime ready (Chicory {}, engine {}, up to {} cached modules, {}, {})", CHICORY_VERSION,
+                engine.name().toLowerCase(Locale.ROOT), config.maxCachedModules(), threads(), LimitedMemory.storage());
         return new ModuleCache(engine, config.maxCachedModules());
     }
 

@@ -212,6 +212,24 @@ class WasiRuntimeTest {
         assertThat(unlimited.await().exitCode()).isZero();
     }
 
+    @Test
+    void aModuleRefusedMoreThanTheRuntimesTwoGibibytesIsToldSoInItsExitNotOomKilled() throws Exception {
+        // 3 GiB allowed by the limit, as wasm32 allows 4: the runtime's own 2 GiB refuses the grow
+        var limits = new ResourceLimits(3L << 30, 0);
+        Run run = run(runtime("compiler"), TestModules.growBeyond(), List.of(), Map.of(), List.of(), limits);
+        ContainerExit exit = run.await();
+        assertThat(exit).extracting(ContainerExit::exitCode, ContainerExit::reason).containsExactly(3, "Error");
+        assertThat(exit.message()).contains("more than the 2 GiB (32767 pages of 64 KiB) this runtime supports")
+                .endsWith("exited with code 3");
+    }
+
+    @Test
+    void aLimitUnderOneKibibyteIsSaidInBytes() {
+        var limits = new ResourceLimits(1000, 0);
+        assertThatThrownBy(() -> run(runtime("compiler"), TestModules.testmod(), List.of(), Map.of(), List.of(), limits))
+                .isInstanceOf(ContainerStartException.class).hasMessageContaining("more than its limit of 1000 bytes");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"compiler", "interpreter"})
     void aModuleThatCopesWithARefusedGrowIsNotOomKilled(String engine) throws Exception {

@@ -76,6 +76,19 @@ public final class ExitMapper {
         return new ContainerExit(KILLED_EXIT_CODE, ContainerExit.OOM_KILLED, message, original.finishedAt());
     }
 
+    /**
+     * A module that failed after a {@code memory.grow} beyond what this runtime supports was
+     * refused: same exit, with the reason in the message, as wasm32 allows 4 GiB and a limit may
+     * too.
+     */
+    public static ContainerExit beyondRuntimeMemory(ContainerExit original, long wantedBytes) {
+        String message = "the module asked for " + mib(wantedBytes) + " of linear memory, more than the 2 GiB ("
+                + LimitedMemory.RUNTIME_MAX_PAGES + " pages of 64 KiB) this runtime supports, and was refused; then it "
+                + (original.exitCode() == TRAP_EXIT_CODE && !original.message().isEmpty()
+                        ? "ended with " + original.message() : "exited with code " + original.exitCode());
+        return new ContainerExit(original.exitCode(), original.reason(), message, original.finishedAt());
+    }
+
     /** The module ignored every interrupt for the whole grace period. */
     public static ContainerExit abandoned(Duration gracePeriod, Instant at) {
         return new ContainerExit(KILLED_EXIT_CODE, ContainerExit.ERROR, STOPPED_MESSAGE + " (it did not stop within "

@@ -64,6 +64,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
     /** The size in pages, for other threads. */
     private volatile int pages;
     private volatile long refusedAtBytes = -1;
+    private volatile long beyondRuntimeAtBytes = -1;
     private DataSegment[] dataSegments;
     private boolean released;
 
@@ -102,6 +103,20 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         }
     }
 
+    /**
+     * How linear memories are kept in this JVM, for a runtime's start-up log line: off the heap in
+     * pages committed as they are touched (the usual), off the heap allocated whole (mapping does
+     * not work here), or on the Java heap (no {@code sun.misc.Unsafe} memory access, e.g. a JVM
+     * started with {@code --sun-misc-unsafe-memory-access=deny}: {@code -Xmx} then bounds them).
+     */
+    public static String storage() {
+        if (OnUnsafe.UNSAFE == null) {
+            return "linear memory on the Java heap (no sun.misc.Unsafe memory access)";
+        }
+        return OffHeapPages.lazilyCommitted() ? "linear memory off the heap, committed as touched"
+                : "linear memory off the heap, allocated whole (no mapping, see the log)";
+    }
+
     /** Whether loads and stores use {@code sun.misc.Unsafe} (else VarHandles) in this JVM. */
     public static boolean unsafeAccess() {
         return OnUnsafe.UNSAFE != null;
@@ -130,6 +145,15 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
     /** The memory size the module asked for when it was refused, in bytes, or -1. */
     public long refusedAtBytes() {
         return refusedAtBytes;
+    }
+
+    /**
+     * The memory size, in bytes, of a grow refused only because it passes the 2 GiB this runtime
+     * supports ({@link #RUNTIME_MAX_PAGES} pages: addresses are Java ints), one that the module's
+     * maximum and the container's limit would have allowed; -1 without one.
+     */
+    public long beyondRuntimeAtBytes() {
+        return beyondRuntimeAtBytes;
     }
 
     // ---- size ----
@@ -170,6 +194,8 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         if (wanted > maximumPages) {
             if (wanted > limitPages && wanted <= declaredMaxPages) {
                 refusedAtBytes = wanted * PAGE_SIZE;
+            } else if (wanted > RUNTIME_MAX_PAGES && wanted <= declaredMaxPages) {
+                beyondRuntimeAtBytes = wanted * PAGE_SIZE;
             }
             return -1;
         }

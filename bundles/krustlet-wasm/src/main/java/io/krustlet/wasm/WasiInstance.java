@@ -171,7 +171,7 @@ public final class WasiInstance {
         if (module.initialPages() > maxPages) {
             throw new ContainerStartException(ContainerStartException.CREATE_CONTAINER_ERROR, "image "
                     + config.image() + " needs " + module.initialPages() * PAGE / 1024 + " KiB of memory to start,"
-                    + " more than its limit of " + limit / 1024 + " KiB");
+                    + " more than its limit of " + (limit < 1024 ? limit + " bytes" : limit / 1024 + " KiB"));
         }
         int declared = module.maximumPages() > 0 ? module.maximumPages() : MemoryLimits.MAX_PAGES;
         return new MemoryLimits(module.initialPages(), Math.min(declared, maxPages));
@@ -213,8 +213,12 @@ public final class WasiInstance {
             close();
             releaseMemory(); // on the module's thread, after its last instruction: nothing can touch it now
         }
-        if (!result.succeeded() && !stopRequested.getAsBoolean() && memory != null && memory.limitHit()) {
-            result = ExitMapper.oomKilled(result, config.memoryLimitBytes(), memory.refusedAtBytes());
+        if (!result.succeeded() && !stopRequested.getAsBoolean() && memory != null) {
+            if (memory.limitHit()) {
+                result = ExitMapper.oomKilled(result, config.memoryLimitBytes(), memory.refusedAtBytes());
+            } else if (memory.beyondRuntimeAtBytes() >= 0) {
+                result = ExitMapper.beyondRuntimeMemory(result, memory.beyondRuntimeAtBytes());
+            }
         }
         return result;
     }

@@ -160,6 +160,39 @@ class LimitedMemoryTest {
         assertThat(own.refusedAtBytes()).isEqualTo(-1);
     }
 
+    @Test
+    void aGrowRefusedOnlyByTheRuntimesTwoGibibytesIsRememberedApart() {
+        // no container limit, or one of 3 GiB; the module allows 4 GiB; 40,001 pages pass the runtime's 32,767
+        for (int limitPages : new int[] {Integer.MAX_VALUE, 49152}) {
+            LimitedMemory memory = LimitedMemory.create(new MemoryLimits(1, Math.min(limitPages, 65536)), limitPages,
+                    65536);
+            assertThat(memory.grow(40000)).isEqualTo(-1);
+            assertThat(memory.beyondRuntimeAtBytes()).isEqualTo(40001L * PAGE);
+            assertThat(memory.limitHit()).isFalse();
+            memory.release();
+        }
+        // a container limit under the request: OOMKilled, whatever the runtime supports
+        LimitedMemory limited = LimitedMemory.create(new MemoryLimits(1, 100), 100, 65536);
+        assertThat(limited.grow(40000)).isEqualTo(-1);
+        assertThat(limited.limitHit()).isTrue();
+        assertThat(limited.beyondRuntimeAtBytes()).isEqualTo(-1);
+        // the module's own maximum: neither
+        LimitedMemory own = LimitedMemory.create(new MemoryLimits(1, 100), Integer.MAX_VALUE, 100);
+        assertThat(own.grow(40000)).isEqualTo(-1);
+        assertThat(own.limitHit()).isFalse();
+        assertThat(own.beyondRuntimeAtBytes()).isEqualTo(-1);
+    }
+
+    @Test
+    void theStorageIsSaidForTheLog() {
+        String arch = System.getProperty("os.arch");
+        if ((arch.equals("amd64") || arch.equals("aarch64")) && OffHeapPages.lazilyCommitted()) {
+            assertThat(LimitedMemory.storage()).isEqualTo("linear memory off the heap, committed as touched");
+        } else {
+            assertThat(LimitedMemory.storage()).startsWith("linear memory ");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kinds")
     void bulkOperationsCopyFillAndOverlap(Function<MemoryLimits, LimitedMemory> kind) {
