@@ -317,22 +317,33 @@ public final class NodeAssembly implements KubeletPods, KubeletNode, AutoCloseab
     /**
      * Admits static pods up to maxPods, in the folder's order. Admission is for new pods, as the
      * kubelet's: a pod the node already holds stays when maxPods is lowered below their count.
+     * Only active pods count against maxPods: one that finished (Succeeded or Failed) keeps its
+     * status and logs but no room, as the kubelet filters out inactive pods before its admission
+     * (pkg/kubelet/lifecycle/predicate.go, {@code GeneralPredicates} over the active pods).
      */
     private void admitStaticPods(List<PodDefinition> desired) {
         int maxPods = settings.maxPods();
         List<PodDefinition> admitted = desired;
         if (desired.size() > maxPods) {
-            Set<String> running = new HashSet<>();
-            pods.snapshots().forEach(pod -> running.add(pod.uid()));
-            long kept = desired.stream().filter(pod -> running.contains(pod.uid())).count();
-            long room = Math.max(0, maxPods - kept);
+            Set<String> held = new HashSet<>();
+            Set<String> active = new HashSet<>();
+            for (PodSnapshot pod : pods.snapshots()) {
+                held.add(pod.uid());
+                if (!pod.status().phase().isTerminal()) {
+                    active.add(pod.uid());
+                }
+            }
+            long room = Math.max(0, maxPods - desired.stream().filter(pod -> active.contains(pod.uid())).count());
             List<PodDefinition> chosen = new ArrayList<>();
             for (PodDefinition pod : desired) {
-                if (running.contains(pod.uid()) || room-- > 0) {
+                if (held.contains(pod.uid()) || room-- > 0) {
                     chosen.add(pod);
                 }
             }
-            LOG.error("{} static pods exceed maxPods={}; running {}", desired.size(), maxPods, chosen.size());
+            if (chosen.size() < desired.size()) {
+                LOG.error("{} static pods exceed maxPods={}; running {} (finished pods do not count)", desired.size(),
+                        maxPods, chosen.size());
+            }
             admitted = chosen;
         }
         pods.reconcile(StaticPodSource.SOURCE, admitted);

@@ -33,6 +33,10 @@ class KubeletTest {
     }
 
     static KubeletConfig config(Path base) {
+        return settings(base).build();
+    }
+
+    private static io.krustlet.core.config.TestKubeletConfig settings(Path base) {
         return io.krustlet.core.config.TestKubeletConfig.defaults()
                 .with("nodeName", "node1")
                 .with("dataDir", base.resolve("data").toString())
@@ -42,8 +46,7 @@ class KubeletTest {
                 .with("localModuleRoot", base.toString())
                 .with("containerLogMaxSize", 1L << 20)
                 .with("containerLogMaxFiles", 2)
-                .with("kubeconfig", "none")
-                .build();
+                .with("kubeconfig", "none");
     }
 
     @BeforeEach
@@ -114,6 +117,22 @@ class KubeletTest {
         PodSnapshot looping = kubelet.pod("default", "looping-node1").orElseThrow();
         assertThat(looping.status().phase()).isEqualTo(PodPhase.Running);
         assertThat(looping.status().containerStatuses().get(0).restartCount()).isZero();
+        assertThat(kubelet.pods()).hasSize(3);
+    }
+
+    @Test
+    void finishedStaticPodsDoNotCountAgainstMaxPods() throws Exception {
+        kubelet.modified(settings(dir).with("maxPods", 2).build());
+        manifest("a-done.yaml", "done", "Never", "fs/good.wasm", "[print, bye]");
+        awaitPhase("done", PodPhase.Succeeded);
+        manifest("b-loop.yaml", "loop", "Always", "fs/good.wasm", "[block]");
+        awaitPhase("loop", PodPhase.Running);
+        manifest("c-second.yaml", "second", "Always", "fs/good.wasm", "[block]");
+        awaitPhase("second", PodPhase.Running); // two active, one finished: within maxPods=2
+        manifest("d-third.yaml", "third", "Always", "fs/good.wasm", "[block]");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> kubelet.pod("default", "third-node1").isEmpty());
+        assertThat(kubelet.pod("default", "done-node1")).isPresent(); // kept, with its status and logs
         assertThat(kubelet.pods()).hasSize(3);
     }
 
