@@ -116,13 +116,13 @@ final class OffHeapPages {
                     break;
                 }
                 if (!file.channel.isOpen()) {
-                    FILE.compareAndSet(file, ZeroFile.open()); // closed by an interrupt in the middle of a map
+                    replace(file); // closed by an interrupt in the middle of a map
                     continue;
                 }
                 try {
                     return file.map(bytes);
                 } catch (ClosedChannelException e) {
-                    FILE.compareAndSet(file, ZeroFile.open()); // an interrupt in the middle of this map
+                    replace(file); // an interrupt in the middle of this map
                 } catch (IOException | UncheckedIOException | OutOfMemoryError e) {
                     LOG.debug("Mapping {} bytes of linear memory failed; allocating them instead", bytes, e);
                     break;
@@ -140,10 +140,18 @@ final class OffHeapPages {
     private static ZeroFile file() {
         ZeroFile file = FILE.get();
         if (file == null) {
-            FILE.compareAndSet(null, ZeroFile.open());
+            replace(null);
             file = FILE.get();
         }
         return file;
+    }
+
+    /** A new file in place of {@code expected}, unless another thread replaced it first. */
+    private static void replace(ZeroFile expected) {
+        ZeroFile fresh = ZeroFile.open();
+        if (!FILE.compareAndSet(expected, fresh)) {
+            fresh.close();
+        }
     }
 
     private static void mallocSaid(String why) {
@@ -263,6 +271,17 @@ final class OffHeapPages {
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.PRIVATE, 0, bytes);
             long address = LimitedMemory.OnUnsafe.UNSAFE.getLong(buffer, ADDRESS);
             return new Region(address, bytes, buffer);
+        }
+
+        /** Closes the file; the mappings made of it stay. */
+        void close() {
+            try {
+                if (file != null) {
+                    file.close();
+                }
+            } catch (IOException e) {
+                LOG.debug("Closing a linear-memory file failed", e);
+            }
         }
 
         private synchronized void extendTo(long bytes) throws IOException {
