@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PodsAsWrittenTest {
 
-
     @TempDir
     Path dir;
     private RunningServer server;

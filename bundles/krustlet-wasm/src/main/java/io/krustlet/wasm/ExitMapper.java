@@ -71,8 +71,7 @@ public final class ExitMapper {
      */
     public static ContainerExit oomKilled(ContainerExit original, long limitBytes, long wantedBytes) {
         String message = "memory limit of " + mib(limitBytes) + " reached (the module asked for " + mib(wantedBytes)
-                + "); then it " + (original.exitCode() == TRAP_EXIT_CODE && !original.message().isEmpty()
-                        ? "ended with " + original.message() : "exited with code " + original.exitCode());
+                + "); then it " + howItEnded(original);
         return new ContainerExit(KILLED_EXIT_CODE, ContainerExit.OOM_KILLED, message, original.finishedAt());
     }
 
@@ -84,9 +83,14 @@ public final class ExitMapper {
     public static ContainerExit beyondRuntimeMemory(ContainerExit original, long wantedBytes) {
         String message = "the module asked for " + mib(wantedBytes) + " of linear memory, more than the 2 GiB ("
                 + LimitedMemory.RUNTIME_MAX_PAGES + " pages of 64 KiB) this runtime supports, and was refused; then it "
-                + (original.exitCode() == TRAP_EXIT_CODE && !original.message().isEmpty()
-                        ? "ended with " + original.message() : "exited with code " + original.exitCode());
+                + howItEnded(original);
         return new ContainerExit(original.exitCode(), original.reason(), message, original.finishedAt());
+    }
+
+    /** The module's own ending, after a refused grow: "ended with" its trap, or "exited with code" N. */
+    private static String howItEnded(ContainerExit original) {
+        return original.exitCode() == TRAP_EXIT_CODE && !original.message().isEmpty()
+                ? "ended with " + original.message() : "exited with code " + original.exitCode();
     }
 
     /** The module ignored every interrupt for the whole grace period. */

@@ -340,6 +340,11 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         freeStorage();
     }
 
+    /** The most the storage may ever hold: the maximum in bytes. */
+    final long maximumBytes() {
+        return (long) maximumPages * PAGE_SIZE;
+    }
+
     /** Whether {@link #release()} was called. */
     boolean released() {
         return released;
@@ -410,10 +415,6 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
             long initial = (long) initialPages() * PAGE_SIZE;
             this.region = OffHeapPages.reserve(this, initial, Math.max(initial, Math.min(maximumBytes(), RESERVATION)));
             this.base = region.address;
-        }
-
-        private long maximumBytes() {
-            return (long) maximumPages() * PAGE_SIZE;
         }
 
         @Override
@@ -615,7 +616,7 @@ public abstract sealed class LimitedMemory implements Memory permits LimitedMemo
         @Override
         void enlarge(int newSize) {
             long grown = Math.max(newSize, bytes.length + (long) bytes.length / 4);
-            bytes = Arrays.copyOf(bytes, (int) Math.min(grown, (long) maximumPages() * PAGE_SIZE));
+            bytes = Arrays.copyOf(bytes, (int) Math.min(grown, maximumBytes()));
         }
 
         @Override

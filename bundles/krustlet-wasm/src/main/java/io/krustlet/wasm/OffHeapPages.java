@@ -77,16 +77,16 @@ final class OffHeapPages {
      */
     static Region reserve(Object owner, long neededBytes, long reservedBytes) {
         Region region = map(reservedBytes);
-        if (region == null) {
-            return allocate(owner, neededBytes);
-        }
-        region.cleanable = CLEANER.register(owner, region.freeing());
-        return region;
+        return region == null ? allocate(owner, neededBytes) : owned(owner, region);
     }
 
     /** A region of {@code bytes} from {@code malloc}, zeroed: what {@link #reserve} falls back on. */
     static Region allocate(Object owner, long bytes) {
-        Region region = Region.malloc(bytes);
+        return owned(owner, Region.malloc(bytes));
+    }
+
+    /** {@code region}, freed by the cleaner once {@code owner} is unreachable unless released before. */
+    private static Region owned(Object owner, Region region) {
         region.cleanable = CLEANER.register(owner, region.freeing());
         return region;
     }
